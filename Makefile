@@ -1,0 +1,38 @@
+# Thin wrapper: the real work is in CMake presets and scripts/.
+#   make deps   install Debian packages (root)
+#   make build  configure + build (preset "default")
+#   make test   build, then run the whole ctest suite and the short fuzz runs
+#   make demo   install, build and run the demo (scripts/demo.sh)
+#   make ci     what .ci/run does: deps + test
+PRESET ?= default
+FUZZ_SECONDS ?= 20
+
+.PHONY: deps build test unit fuzz demo ci format clean
+deps:
+	scripts/install-deps.sh all
+
+build:
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET)
+
+test: build
+	scripts/run-tests.sh $(PRESET)
+
+unit: build
+	ctest --preset unit
+
+fuzz:
+	cmake --preset fuzz
+	cmake --build --preset fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --preset fuzz
+
+demo: deps build
+	scripts/demo.sh
+
+ci: deps test fuzz
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,3 @@
+#include "openclawd/cli/app.hpp"
+
+int main(int argc, char** argv) { return openclawd::cli::run(argc, argv); }
