@@ -1,0 +1,40 @@
+#pragma once
+// /dns, /audit and /defender: host-side services for the guests.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "openclawd/config/net_types.hpp"
+
+namespace openclawd::config {
+
+enum class DeniedDnsAnswer { nxdomain, refused };
+
+struct DnsConfig {
+  bool enabled = true;
+  std::vector<Endpoint> listen;
+  std::vector<std::string> forwarders = {"1.1.1.1", "8.8.8.8"};  // "127.0.0.1@5353" too
+  std::filesystem::path policy;                                  // empty: answer everything
+  std::filesystem::path trust_anchor;                            // empty: no DNSSEC validation
+  DeniedDnsAnswer denied_answer = DeniedDnsAnswer::nxdomain;
+  int rate_limit_qps = 200;                  // per client
+  std::vector<Ipv4Interface> extra_clients;  // served besides the bridge subnet
+  std::filesystem::path log_file;            // default <log_dir>/dns.jsonl
+};
+
+struct AuditConfig {
+  bool enabled = true;
+  std::filesystem::path log_file;  // default <log_dir>/audit.jsonl
+};
+
+struct DefenderConfig {
+  bool enabled = true;
+  std::optional<Endpoint> listen;  // HTTP API for the guests; absent: no API
+  std::filesystem::path rules;
+  std::filesystem::path log_file;  // decision log; default <log_dir>/defender.jsonl
+};
+
+}  // namespace openclawd::config

@@ -1,0 +1,32 @@
+#pragma once
+// Section parsers of the config module; each lives in its own parse_*.cpp.
+// They fill their part of Config from a reader and report problems to its
+// diagnostics; cross-section checks are in validate.cpp.
+
+#include <filesystem>
+
+#include "json_reader.hpp"
+#include "openclawd/config/config.hpp"
+
+namespace openclawd::config {
+
+struct ParseContext {
+  std::filesystem::path base_dir;  // directory of the config file
+};
+
+void parse_top_level(ObjectReader& root, const ParseContext& context, Config& config);
+void parse_hypervisor(ObjectReader& reader, HypervisorConfig& out);
+void parse_network(ObjectReader& reader, const ParseContext& context, NetworkConfig& out);
+void parse_dns(ObjectReader& reader, const ParseContext& context, DnsConfig& out);
+void parse_audit(ObjectReader& reader, const ParseContext& context, AuditConfig& out);
+void parse_defender(ObjectReader& reader, const ParseContext& context, DefenderConfig& out);
+void parse_vm(ObjectReader& reader, const ParseContext& context, VmConfig& out);
+
+// Cross-checks that need the whole config (duplicates, dependencies, subnet,
+// files on disk). Runs after parsing.
+void validate(const Config& config, Diagnostics& diagnostics);
+
+// Fills defaults that depend on other keys (log files under log_dir, ...).
+void apply_derived_defaults(Config& config);
+
+}  // namespace openclawd::config
