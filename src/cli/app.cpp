@@ -1,7 +1,6 @@
 #include "openclawd/cli/app.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "openclawd/version.hpp"

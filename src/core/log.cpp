@@ -22,8 +22,8 @@ void init(std::string_view program, Sink sink, std::string_view level) {
     logger = std::make_shared<spdlog::logger>(std::string(program), journal_sink);
     logger->set_pattern("%v");  // journald adds time, priority and identifier itself
   } else {
-    logger = std::make_shared<spdlog::logger>(
-        std::string(program), std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    logger = std::make_shared<spdlog::logger>(std::string(program),
+                                              std::make_shared<spdlog::sinks::stderr_sink_mt>());
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   }
   auto parsed = spdlog::level::from_str(std::string(level));

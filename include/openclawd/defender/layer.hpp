@@ -6,13 +6,12 @@
 
 #include <chrono>
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace openclawd::defender {
 
@@ -39,9 +38,9 @@ struct Finding {
 
 struct LayerInput {
   std::string_view original_text;
-  std::string_view normalized_text;  // Layer 1's normalized form (may equal original)
-  std::string_view source;           // discord_message, tool_result, web_fetch, email,
-                                     // outbound_message, tool_call
+  std::string_view normalized_text;         // Layer 1's normalized form (may equal original)
+  std::string_view source;                  // discord_message, tool_result, web_fetch, email,
+                                            // outbound_message, tool_call
   const nlohmann::json* context = nullptr;  // request context (user request, tool call, ...)
   std::span<const Finding> prior_findings;  // what earlier layers found
   double best_confidence = 0.0;             // max confidence of prior findings
