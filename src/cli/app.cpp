@@ -1,19 +1,28 @@
 #include "openclawd/cli/app.hpp"
 
 #include <CLI/CLI.hpp>
-#include <iostream>
 
-#include "openclawd/version.hpp"
+#include "commands.hpp"
+#include "common.hpp"
 
 namespace openclawd::cli {
 
 int run(int argc, char** argv) {
   CLI::App app{"openclawd: keeps an AI agent in a VM and watches what it does"};
   app.require_subcommand(1);
-  auto* version = app.add_subcommand("version", "Print the version");
-  version->callback([] { std::cout << "openclawd " << kVersion << "\n"; });
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  int exit_code = kOk;
+  add_daemon_command(app, exit_code);
+  add_check_config_command(app, exit_code);
+  add_version_command(app, exit_code);
+  add_status_command(app, exit_code);
+  add_guest_commands(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kOk : kUsage;
+  }
+  return exit_code;
 }
 
 }  // namespace openclawd::cli

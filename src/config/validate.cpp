@@ -56,7 +56,9 @@ void check_regular_file(const std::filesystem::path& path, const std::string& po
   std::error_code ec;
   auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) {
-    diagnostics.add(pointer, fmt::format("{} \"{}\" does not exist", what, path.string()));
+    diagnostics.add(pointer,
+                    fmt::format("{} \"{}\" does not exist; fix the path or create the file", what,
+                                path.string()));
   } else if (!std::filesystem::is_regular_file(status)) {
     diagnostics.add(pointer, fmt::format("{} \"{}\" is not a regular file", what, path.string()));
   }

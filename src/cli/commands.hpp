@@ -1,0 +1,15 @@
+#pragma once
+// Each `openclawd` subcommand lives in its own file and is added to the app
+// here. A command's callback stores the process exit code in `exit_code`.
+
+#include <CLI/CLI.hpp>
+
+namespace openclawd::cli {
+
+void add_daemon_command(CLI::App& app, int& exit_code);
+void add_check_config_command(CLI::App& app, int& exit_code);
+void add_version_command(CLI::App& app, int& exit_code);
+void add_status_command(CLI::App& app, int& exit_code);
+void add_guest_commands(CLI::App& app, int& exit_code);  // start, stop, restart
+
+}  // namespace openclawd::cli

@@ -1,0 +1,80 @@
+#include "status_table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace openclawd::cli {
+namespace {
+
+std::string cell(const nlohmann::json& value) {
+  if (value.is_null()) return "-";
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+std::string render(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_duration(std::int64_t seconds) {
+  if (seconds < 0) return "-";
+  if (seconds < 60) return fmt::format("{}s", seconds);
+  if (seconds < 3600) return fmt::format("{}m{:02}s", seconds / 60, seconds % 60);
+  if (seconds < 86400) return fmt::format("{}h{:02}m", seconds / 3600, (seconds % 3600) / 60);
+  return fmt::format("{}d{:02}h", seconds / 86400, (seconds % 86400) / 3600);
+}
+
+std::string format_status_table(const nlohmann::json& status) {
+  std::string out;
+  const auto& daemon = status.value("daemon", nlohmann::json::object());
+  out += fmt::format("openclawd {} (pid {}, {}, up {}), control socket {}\n",
+                     cell(daemon.value("version", nlohmann::json())),
+                     cell(daemon.value("pid", nlohmann::json())),
+                     cell(daemon.value("state", nlohmann::json())),
+                     format_duration(daemon.value("uptime_s", std::int64_t{-1})),
+                     cell(daemon.value("control_socket", nlohmann::json())));
+  std::vector<std::vector<std::string>> rows = {
+      {"VM", "STATE", "UPTIME", "RESTARTS", "PID", "LAST EXIT"}};
+  for (const auto& vm : status.value("vms", nlohmann::json::array())) {
+    const auto uptime = vm.value("uptime_s", nlohmann::json());
+    rows.push_back(
+        {cell(vm.value("name", nlohmann::json())), cell(vm.value("state", nlohmann::json())),
+         uptime.is_number_integer() ? format_duration(uptime.get<std::int64_t>()) : "-",
+         cell(vm.value("restarts", nlohmann::json())), cell(vm.value("pid", nlohmann::json())),
+         cell(vm.value("last_exit", nlohmann::json()))});
+  }
+  if (rows.size() == 1) {
+    out += "no VMs configured\n";
+  } else {
+    out += "\n" + render(rows);
+  }
+  const auto& services = status.value("services", nlohmann::json::object());
+  if (services.is_object() && !services.empty()) {
+    std::vector<std::vector<std::string>> service_rows = {{"SERVICE", "STATUS"}};
+    for (const auto& [name, value] : services.items()) {
+      service_rows.push_back({name, value.is_string() ? value.get<std::string>() : value.dump()});
+    }
+    out += "\n" + render(service_rows);
+  }
+  return out;
+}
+
+}  // namespace openclawd::cli
