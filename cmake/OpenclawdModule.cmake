@@ -25,9 +25,15 @@ function(openclawd_gtest name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
+  # Where the sources and the built binary are (tests/common/paths.hpp); the
+  # environment variables of the same names override them.
+  target_compile_definitions(${name} PRIVATE
+    "OPENCLAWD_TEST_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\""
+    "OPENCLAWD_TEST_BINARY_DIR=\"${PROJECT_BINARY_DIR}\""
+    "OPENCLAWD_TEST_BINARY=\"$<TARGET_FILE:openclawd>\"")
+  add_dependencies(${name} openclawd)
   gtest_discover_tests(${name}
     PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
-    ENVIRONMENT "OPENCLAWD_SOURCE_DIR=${PROJECT_SOURCE_DIR};OPENCLAWD_BINARY=$<TARGET_FILE:openclawd>"
     DISCOVERY_TIMEOUT 60)
 endfunction()
 

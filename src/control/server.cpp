@@ -74,6 +74,7 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
   local::acceptor acceptor_;
   std::set<std::shared_ptr<Connection>> connections_;
   bool stopped_ = false;
+  ino_t socket_inode_ = 0;  // of the socket file we created; 0: none
   friend class Connection;
 };
 
@@ -236,6 +237,8 @@ Status Server::Impl::start() {
                                   settings_.socket_path.string(), settings_.group,
                                   std::strerror(errno)));
   }
+  struct stat created {};
+  if (::stat(path, &created) == 0) socket_inode_ = created.st_ino;
   if (::chmod(path, 0660) != 0) {
     return make_error(fmt::format("cannot chmod the control socket {}: {}",
                                   settings_.socket_path.string(), std::strerror(errno)));
@@ -284,8 +287,14 @@ void Server::Impl::stop() {
   acceptor_.close(ignored);
   auto connections = connections_;
   for (const auto& c : connections) c->close();
-  std::error_code ec;
-  std::filesystem::remove(settings_.socket_path, ec);
+  // Remove the socket file only if it is still the one we created: a failed
+  // second daemon must not take the first one's socket away.
+  struct stat current {};
+  if (socket_inode_ != 0 && ::stat(settings_.socket_path.c_str(), &current) == 0 &&
+      current.st_ino == socket_inode_) {
+    std::error_code ec;
+    std::filesystem::remove(settings_.socket_path, ec);
+  }
 }
 
 Server::Server(asio::io_context& io, const CommandRegistry& registry, ServerSettings settings)
