@@ -1,0 +1,23 @@
+// Fuzzes the config loader: any bytes must give a Config or an Error, never a
+// crash, a hang or an exception.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "openclawd/config/config.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  auto document = nlohmann::json::parse(text, nullptr, false);
+  if (document.is_discarded()) return 0;
+  auto config = openclawd::config::parse_config(document, "/nonexistent/openclawd.json");
+  if (config.ok()) {
+    (void)openclawd::config::to_json(*config).dump();
+    (void)config->start_order();
+  } else {
+    (void)config.error().message.size();
+  }
+  return 0;
+}
