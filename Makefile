@@ -29,7 +29,8 @@ fuzz:
 demo: deps build
 	scripts/demo.sh
 
-ci: deps test fuzz
+ci:
+	bash .ci/run
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

@@ -20,7 +20,7 @@ test_packages=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
   qemu-utils busybox-static e2fsprogs cpio zstd xz-utils kmod
   openssh-server openssh-client netcat-openbsd socat curl jq procps psmisc
-  python3 sentencepiece
+  python3 python3-jsonschema sentencepiece
 )
 
 mode=${1:-all}
