@@ -39,3 +39,7 @@ add_library(openclawd::dep::cli11 ALIAS CLI11::CLI11)
 if(OPENCLAWD_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()
+
+# Python for test helpers: Debian's interpreter, where apt installs python3-*
+# packages (a pyenv/venv python3 first on PATH would not see them).
+set(OPENCLAWD_PYTHON "/usr/bin/python3" CACHE FILEPATH "Python used by tests (Debian's)")
