@@ -2,9 +2,8 @@
 // crash, a hang or an exception.
 #include <cstddef>
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "openclawd/config/config.hpp"
 

@@ -14,9 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto request = parse_request(line); request.ok()) {
     (void)serialize_request(*request);
     Peer peer;
-    registry.dispatch(*request, peer, [](Response response) {
-      (void)serialize_response(response);
-    });
+    registry.dispatch(*request, peer,
+                      [](Response response) { (void)serialize_response(response); });
   }
   if (auto response = parse_response(line); response.ok()) {
     (void)serialize_response(*response);
