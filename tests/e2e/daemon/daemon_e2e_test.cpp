@@ -16,6 +16,7 @@ namespace openclawd {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using namespace std::chrono_literals;
 
 std::string binary() {
@@ -226,6 +227,38 @@ TEST_F(DaemonE2E, CheckConfigPrintsTheResolvedConfigOrNamesTheBrokenKey) {
   EXPECT_EQ(broken.exit_code, 3);
   EXPECT_THAT(broken.err, HasSubstr("openclawd.json: /vms/0/vcpu: expected an integer"));
   EXPECT_THAT(broken.err, HasSubstr("/vms/0/memory_mib: required key is missing"));
+}
+
+TEST_F(DaemonE2E, LogsPrintsTheTailAndFollowsAcrossRotation) {
+  write_config();
+  auto missing = cli({"logs", "dns"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("no dns log yet"));
+
+  dir_.write("log/dns.jsonl", "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n");
+  auto tail = cli({"logs", "dns", "-n", "2"});
+  ASSERT_EQ(tail.exit_code, 0) << tail.err;
+  EXPECT_EQ(tail.out, "{\"n\":2}\n{\"n\":3}\n");
+
+  const auto output = dir_ / "follow.out";
+  testing::BackgroundProcess follower(
+      {binary(), "logs", "dns", "-f", "-n", "1", "--config", (dir_ / "openclawd.json").string()},
+      {}, output.string());
+  auto wait_for = [&](const std::string& needle) {
+    for (int i = 0; i < 250; ++i) {
+      std::ifstream in(output);
+      std::string text(std::istreambuf_iterator<char>(in), {});
+      if (text.find(needle) != std::string::npos) return text;
+      ::usleep(20000);
+    }
+    return std::string("timed out waiting for ") + needle;
+  };
+  EXPECT_THAT(wait_for("{\"n\":3}"), Not(HasSubstr("{\"n\":2}")));
+  std::ofstream(dir_ / "log/dns.jsonl", std::ios::app) << "{\"n\":4}\n";
+  EXPECT_THAT(wait_for("{\"n\":4}"), HasSubstr("{\"n\":4}"));
+  std::filesystem::rename(dir_ / "log/dns.jsonl", dir_ / "log/dns.jsonl.1");
+  dir_.write("log/dns.jsonl", "{\"n\":5}\n");
+  EXPECT_THAT(wait_for("{\"n\":5}"), HasSubstr("{\"n\":5}"));
 }
 
 TEST_F(DaemonE2E, UsageErrorsExitWith2) {
