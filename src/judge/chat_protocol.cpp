@@ -31,16 +31,14 @@ bool ChatFailure::retryable() const {
 }
 
 nlohmann::json chat_request_body(const JudgeSettings& settings, const ChatRequest& request,
-                                  bool with_schema) {
+                                 bool with_schema) {
   nlohmann::json messages = nlohmann::json::array();
   for (const auto& message : request.messages) {
     messages.push_back({{"role", message.role}, {"content", message.content}});
   }
   nlohmann::json body = {
-      {"model", settings.model},
-      {"messages", std::move(messages)},
-      {"temperature", 0},
-      {"max_tokens", settings.max_tokens},
+      {"model", settings.model}, {"messages", std::move(messages)},
+      {"temperature", 0},        {"max_tokens", settings.max_tokens},
       {"stream", false},
   };
   if (with_schema && !request.json_schema.is_null()) {

@@ -81,8 +81,9 @@ class CurlChatClient final : public ChatClient {
       auto left = request.timeout - std::chrono::duration_cast<std::chrono::milliseconds>(
                                         std::chrono::steady_clock::now() - started);
       if (left.count() <= 0) {
-        result.failure = {ChatFailureKind::timeout, 0, "no time left for the request without "
-                                                       "response_format"};
+        result.failure = {ChatFailureKind::timeout, 0,
+                          "no time left for the request without "
+                          "response_format"};
         return result;
       }
       answer = post(chat_request_body(settings_, request, false).dump(), left);
@@ -221,7 +222,8 @@ Result<std::unique_ptr<ChatClient>> make_curl_chat_client(const JudgeSettings& s
     if (!key) return key.error();
     api_key = std::move(*key);
   }
-  return std::unique_ptr<ChatClient>(std::make_unique<CurlChatClient>(settings, std::move(api_key)));
+  return std::unique_ptr<ChatClient>(
+      std::make_unique<CurlChatClient>(settings, std::move(api_key)));
 }
 
 }  // namespace openclawd::judge

@@ -6,8 +6,8 @@
 namespace openclawd::judge {
 
 nlohmann::json to_json(const JudgeCallRecord& record) {
-  auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(
-      record.time.time_since_epoch());
+  auto since_epoch =
+      std::chrono::duration_cast<std::chrono::milliseconds>(record.time.time_since_epoch());
   nlohmann::json json = {
       {"time", fmt::format("{:%Y-%m-%dT%H:%M:%S}Z",
                            std::chrono::time_point_cast<std::chrono::milliseconds>(record.time))},

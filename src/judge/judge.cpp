@@ -267,8 +267,7 @@ IntentOutcome Judge::check_intent(const IntentCheck& check) {
       content_hash({"intent", request_text.text, check.tool_name, arguments_text.text});
   record.text_bytes = check.user_request.size() + arguments_dump.size();
   record.redactions = request_text.replaced + arguments_text.replaced;
-  auto messages =
-      build_intent_prompt({request_text.text, check.tool_name, arguments_text.text});
+  auto messages = build_intent_prompt({request_text.text, check.tool_name, arguments_text.text});
   auto outcome = run_check<IntentVerdict>(std::move(record), std::move(messages), check.deadline);
   if (outcome.verdict && !outcome.verdict->aligned &&
       outcome.verdict->confidence >= settings_.intent_block_confidence) {

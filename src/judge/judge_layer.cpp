@@ -11,7 +11,8 @@ using defender::LayerReport;
 using defender::Severity;
 using defender::Verdict;
 
-const nlohmann::json* member(const nlohmann::json* object, std::initializer_list<const char*> keys) {
+const nlohmann::json* member(const nlohmann::json* object,
+                             std::initializer_list<const char*> keys) {
   if (object == nullptr || !object->is_object()) return nullptr;
   for (const char* key : keys) {
     auto found = object->find(key);
@@ -41,8 +42,8 @@ void report_failure(const Outcome& outcome, std::string_view source, LayerReport
   finding.category = "judge_unavailable";
   finding.severity = Severity::high;
   finding.confidence = 1.0;
-  finding.reason = fmt::format(
-      "the judge could not answer ({}) and source \"{}\" fails closed", outcome.error, source);
+  finding.reason = fmt::format("the judge could not answer ({}) and source \"{}\" fails closed",
+                               outcome.error, source);
   report.findings.push_back(std::move(finding));
   report.verdict = Verdict::injection;
 }
@@ -84,14 +85,15 @@ LayerReport JudgeLayer::evaluate_text(const LayerInput& input) {
   const auto& settings = judge_->settings();
   LayerReport report;
   if (input.best_confidence < settings.band_low || input.best_confidence >= settings.band_high) {
-    report.skip_reason = fmt::format("best confidence {:.2f} is outside the escalation band "
-                                     "[{:.2f}, {:.2f})",
-                                     input.best_confidence, settings.band_low, settings.band_high);
+    report.skip_reason = fmt::format(
+        "best confidence {:.2f} is outside the escalation band "
+        "[{:.2f}, {:.2f})",
+        input.best_confidence, settings.band_low, settings.band_high);
     return report;
   }
   report.ran = true;
-  auto outcome = judge_->judge_text(
-      {input.original_text, input.source, input.prior_findings, input.deadline});
+  auto outcome =
+      judge_->judge_text({input.original_text, input.source, input.prior_findings, input.deadline});
   if (!outcome.verdict) {
     report_failure(outcome, input.source, report);
     return report;

@@ -21,16 +21,16 @@ constexpr PatternSpec kPatterns[] = {
     {"authorization", R"((?i)\b(?:proxy-)?authorization\s*:\s*(?:[A-Za-z]+\s+)?[^\s"',;]+)"},
     {"bearer_token", R"((?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,})"},
     {"jwt", R"(\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,})"},
-    {"api_key", R"(\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,})"},  // OpenAI, OpenRouter (sk-or-v1-...)
-    {"api_key", R"(\bcsk-[A-Za-z0-9]{16,})"},            // Cerebras
+    {"api_key", R"(\b(?:sk|pk|rk)-[A-Za-z0-9_-]{16,})"},    // OpenAI, OpenRouter (sk-or-v1-...)
+    {"api_key", R"(\bcsk-[A-Za-z0-9]{16,})"},               // Cerebras
     {"api_key", R"(\bsk_(?:live|test)_[A-Za-z0-9]{16,})"},  // Stripe
     {"api_key", R"(\bAKIA[0-9A-Z]{16}\b)"},                 // AWS access key id
     {"api_key", R"(\bgh[pousr]_[A-Za-z0-9]{30,})"},         // GitHub
     {"api_key", R"(\bgithub_pat_[A-Za-z0-9_]{30,})"},
-    {"api_key", R"(\bxox[abprs]-[A-Za-z0-9-]{10,})"},       // Slack
-    {"api_key", R"(\bAIza[0-9A-Za-z_-]{35})"},              // Google API key
-    {"oauth_token", R"(\bya29\.[0-9A-Za-z_-]{20,})"},       // Google OAuth access token
-    {"oauth_token", R"(\b1//[0-9A-Za-z_-]{30,})"},          // Google refresh token
+    {"api_key", R"(\bxox[abprs]-[A-Za-z0-9-]{10,})"},  // Slack
+    {"api_key", R"(\bAIza[0-9A-Za-z_-]{35})"},         // Google API key
+    {"oauth_token", R"(\bya29\.[0-9A-Za-z_-]{20,})"},  // Google OAuth access token
+    {"oauth_token", R"(\b1//[0-9A-Za-z_-]{30,})"},     // Google refresh token
     {"discord_token", R"(\b[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,})"},
     {"api_key", R"(\bBSA[A-Za-z0-9_-]{20,})"},  // Brave search
     // NAME=value / "name": "value" assignments of anything that sounds secret.
@@ -90,8 +90,8 @@ Redaction Redactor::redact(std::string_view text) const {
   for (const auto& pattern : patterns_->compiled) {
     std::string rewrite = pattern.keeps_prefix ? "\\1[REDACTED:" + pattern.kind + "]"
                                                : "[REDACTED:" + pattern.kind + "]";
-    result.replaced += static_cast<std::size_t>(
-        RE2::GlobalReplace(&result.text, *pattern.regex, rewrite));
+    result.replaced +=
+        static_cast<std::size_t>(RE2::GlobalReplace(&result.text, *pattern.regex, rewrite));
   }
   return result;
 }

@@ -59,7 +59,8 @@ DangerousToolPolicy::DangerousToolPolicy(std::vector<std::string> tools,
                                          std::vector<std::string> commands) {
   for (auto& tool : tools) tools_.push_back(lower(tool));
   for (auto& command : commands) {
-    bool trailing_space = !command.empty() && std::isspace(static_cast<unsigned char>(command.back()));
+    bool trailing_space =
+        !command.empty() && std::isspace(static_cast<unsigned char>(command.back()));
     auto collapsed = collapse_whitespace(command);
     if (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
     if (collapsed.empty()) continue;

@@ -20,8 +20,8 @@ struct JudgeCallRecord {
   std::size_t text_bytes = 0;  // size of the original text
   std::size_t redactions = 0;  // secrets removed before sending
   bool cached = false;
-  int attempts = 0;         // HTTP attempts made
-  std::string outcome;      // "verdict" | "error" | "breaker_open" | "disabled"
+  int attempts = 0;             // HTTP attempts made
+  std::string outcome;          // "verdict" | "error" | "breaker_open" | "disabled"
   std::optional<bool> flagged;  // is_injection, or !aligned for intent checks
   std::optional<double> confidence;
   std::string reasoning;  // the model's, redacted

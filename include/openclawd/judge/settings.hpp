@@ -68,13 +68,17 @@ struct JudgeSettings {
   // (case-insensitive; a trailing '*' matches a prefix); dangerous_commands match
   // the start of a command line in the call's arguments ("gog gmail send").
   std::vector<std::string> dangerous_tools = {
-      "exec",         "shell",      "bash",         "run_command", "delete*",
-      "send_message", "send_email", "http_request", "fetch",       "web_fetch",
-      "write_file",   "message"};
-  std::vector<std::string> dangerous_commands = {
-      "gog gmail send", "gog gmail drafts send", "gog drive delete", "gog calendar delete",
-      "rm ",            "curl ",                 "wget ",            "ssh ",
-      "scp "};
+      "exec",       "shell",        "bash",  "run_command", "delete*",    "send_message",
+      "send_email", "http_request", "fetch", "web_fetch",   "write_file", "message"};
+  std::vector<std::string> dangerous_commands = {"gog gmail send",
+                                                 "gog gmail drafts send",
+                                                 "gog drive delete",
+                                                 "gog calendar delete",
+                                                 "rm ",
+                                                 "curl ",
+                                                 "wget ",
+                                                 "ssh ",
+                                                 "scp "};
   // A call the judge finds not aligned with at least this confidence is blocked.
   double intent_block_confidence = 0.7;
 
