@@ -67,6 +67,7 @@ void parse_defender(ObjectReader& reader, const ParseContext& context, DefenderC
   if (has_listen) out.listen = listen;
   reader.path("rules", out.rules, context.base_dir);
   reader.path("log_file", out.log_file, context.base_dir);
+  reader.object("judge", [&](ObjectReader& judge) { parse_judge(judge, context, out.judge); });
 }
 
 }  // namespace openclawd::config

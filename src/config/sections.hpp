@@ -20,6 +20,8 @@ void parse_network(ObjectReader& reader, const ParseContext& context, NetworkCon
 void parse_dns(ObjectReader& reader, const ParseContext& context, DnsConfig& out);
 void parse_audit(ObjectReader& reader, const ParseContext& context, AuditConfig& out);
 void parse_defender(ObjectReader& reader, const ParseContext& context, DefenderConfig& out);
+void parse_judge(ObjectReader& reader, const ParseContext& context, JudgeConfig& out);
+nlohmann::json judge_to_json(const JudgeConfig& judge);
 void parse_vm(ObjectReader& reader, const ParseContext& context, VmConfig& out);
 
 // Cross-checks that need the whole config (duplicates, dependencies, subnet,

@@ -66,6 +66,7 @@ nlohmann::json to_json(const Config& config) {
                              {"rules", config.defender.rules.string()},
                              {"log_file", config.defender.log_file.string()}};
   if (config.defender.listen) defender["listen"] = config.defender.listen->to_string();
+  defender["judge"] = judge_to_json(config.defender.judge);
 
   return {
       {"version", config.version},

@@ -227,6 +227,11 @@ void validate(const Config& config, Diagnostics& diagnostics) {
   if (config.defender.enabled && !config.defender.rules.empty()) {
     check_regular_file(config.defender.rules, "/defender/rules", "defender rules", diagnostics);
   }
+  if (config.defender.enabled && config.defender.judge.enabled &&
+      !config.defender.judge.api_key_file.empty()) {
+    check_regular_file(config.defender.judge.api_key_file, "/defender/judge/api_key_file",
+                       "judge API key file", diagnostics);
+  }
   if (config.control.socket.filename().empty()) {
     diagnostics.add("/control_socket", "expected a socket file path, not a directory");
   }

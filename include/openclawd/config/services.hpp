@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "openclawd/config/judge.hpp"
 #include "openclawd/config/net_types.hpp"
 
 namespace openclawd::config {
@@ -35,6 +36,7 @@ struct DefenderConfig {
   std::optional<Endpoint> listen;  // HTTP API for the guests; absent: no API
   std::filesystem::path rules;
   std::filesystem::path log_file;  // decision log; default <log_dir>/defender.jsonl
+  JudgeConfig judge;               // Layer 3
 };
 
 }  // namespace openclawd::config

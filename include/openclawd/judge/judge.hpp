@@ -106,4 +106,8 @@ class Judge {
   JudgeStats counters_;
 };
 
+// A judge with the real libcurl client; fails when the API key file cannot be
+// read or base_url is not an http(s) URL. `sink` receives the decision records.
+Result<std::shared_ptr<Judge>> make_judge(const JudgeSettings& settings, DecisionSink sink);
+
 }  // namespace openclawd::judge

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "openclawd/config/judge.hpp"
+
 namespace openclawd::judge {
 
 // What the judge reports when it cannot give a verdict (API down, timeout,
@@ -89,5 +91,9 @@ struct JudgeSettings {
 
   FailMode fail_mode_for(std::string_view source) const;
 };
+
+// The settings from /defender/judge of the config; lists the config leaves out
+// keep the defaults above.
+JudgeSettings judge_settings_from(const config::JudgeConfig& config);
 
 }  // namespace openclawd::judge
