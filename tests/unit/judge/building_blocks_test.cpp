@@ -20,7 +20,7 @@ struct FakeClock {
   }
 };
 
-TEST(CircuitBreaker, OpensAfterConsecutiveFailuresAndProbesOnce) {
+TEST(JudgeCircuitBreaker, OpensAfterConsecutiveFailuresAndProbesOnce) {
   FakeClock clock;
   CircuitBreaker breaker(3, 10s, clock.function());
   for (int i = 0; i < 2; ++i) {
@@ -47,7 +47,7 @@ TEST(CircuitBreaker, OpensAfterConsecutiveFailuresAndProbesOnce) {
   EXPECT_TRUE(breaker.allow());
 }
 
-TEST(VerdictCache, EvictsTheLeastRecentlyUsed) {
+TEST(JudgeVerdictCache, EvictsTheLeastRecentlyUsed) {
   FakeClock clock;
   VerdictCache cache(2, 60s, clock.function());
   cache.put("a", 1);
@@ -60,7 +60,7 @@ TEST(VerdictCache, EvictsTheLeastRecentlyUsed) {
   EXPECT_EQ(cache.size(), 2u);
 }
 
-TEST(VerdictCache, ExpiresEntriesAfterTheTtl) {
+TEST(JudgeVerdictCache, ExpiresEntriesAfterTheTtl) {
   FakeClock clock;
   VerdictCache cache(8, 60s, clock.function());
   cache.put("a", 1);
@@ -71,14 +71,14 @@ TEST(VerdictCache, ExpiresEntriesAfterTheTtl) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
-TEST(VerdictCache, ZeroCapacityCachesNothing) {
+TEST(JudgeVerdictCache, ZeroCapacityCachesNothing) {
   FakeClock clock;
   VerdictCache cache(0, 60s, clock.function());
   cache.put("a", 1);
   EXPECT_FALSE(cache.get("a"));
 }
 
-TEST(ContentHash, SeparatesPartsAndIsStable) {
+TEST(JudgeContentHash, SeparatesPartsAndIsStable) {
   EXPECT_EQ(content_hash({"text", "email", "hello"}), content_hash({"text", "email", "hello"}));
   EXPECT_NE(content_hash({"text", "email", "hello"}), content_hash({"text", "emailh", "ello"}));
   EXPECT_EQ(content_hash({""}).size(), 64u);
@@ -86,7 +86,7 @@ TEST(ContentHash, SeparatesPartsAndIsStable) {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-TEST(BackoffPolicy, GrowsAndIsBounded) {
+TEST(JudgeBackoffPolicy, GrowsAndIsBounded) {
   BackoffPolicy policy{100ms, 1000ms, 2.0};
   EXPECT_EQ(policy.delay(0), 100ms);
   EXPECT_EQ(policy.delay(1), 200ms);
@@ -95,7 +95,7 @@ TEST(BackoffPolicy, GrowsAndIsBounded) {
   EXPECT_EQ(policy.delay(10000), 1000ms);
 }
 
-TEST(DangerousToolPolicy, MatchesNamesPrefixesAndCommandLines) {
+TEST(JudgeDangerousToolPolicy, MatchesNamesPrefixesAndCommandLines) {
   DangerousToolPolicy policy({"exec", "delete*"}, {"gog gmail send", "rm "});
   EXPECT_EQ(policy.match("EXEC", nlohmann::json::object()), "exec");
   EXPECT_EQ(policy.match("delete_file", nlohmann::json::object()), "delete*");
@@ -107,7 +107,7 @@ TEST(DangerousToolPolicy, MatchesNamesPrefixesAndCommandLines) {
   EXPECT_EQ(policy.match("read_file", {{"path", "/etc/hosts"}}), "");
 }
 
-TEST(LatencyRecorder, ComputesNearestRankPercentilesOverTheWindow) {
+TEST(JudgeLatencyRecorder, ComputesNearestRankPercentilesOverTheWindow) {
   LatencyRecorder recorder(100);
   for (int i = 1; i <= 100; ++i) recorder.record(std::chrono::microseconds(i * 1000));
   auto percentiles = recorder.percentiles();

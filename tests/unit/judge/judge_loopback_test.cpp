@@ -7,6 +7,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "loopback_chat_server.hpp"
 #include "openclawd/judge/judge.hpp"
@@ -474,6 +476,43 @@ TEST_F(JudgeAgainstLoopbackLlmApi, CountsAndLatencyPercentilesForStatus) {
   auto json = to_json(stats);
   EXPECT_EQ(json["api_calls"], 2);
   EXPECT_TRUE(json["latency_ms"].contains("p99"));
+}
+
+TEST_F(JudgeAgainstLoopbackLlmApi, ConcurrentWorkersShareOneJudgeSafely) {
+  server.set_handler([](const testing::ReceivedRequest& request) {
+    auto user = nlohmann::json::parse(request.body["messages"][1]["content"].get<std::string>());
+    bool flagged = user["text"].get<std::string>().starts_with("attack");
+    return LoopbackChatServer::verdict(flagged, 0.9, "by prefix");
+  });
+  JudgeDependencies dependencies;
+  auto client = make_curl_chat_client(settings);
+  ASSERT_TRUE(client.ok());
+  dependencies.client = std::move(*client);
+  std::atomic<int> logged{0};
+  dependencies.sink = [&](const JudgeCallRecord&) { ++logged; };
+  auto shared = std::make_shared<Judge>(settings, std::move(dependencies));
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 8;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < kThreads; ++t) {
+    workers.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        bool attack = (i % 2) == 0;
+        std::string text = (attack ? "attack " : "hello ") + std::to_string(t * 100 + i);
+        auto outcome = shared->judge_text({text, "email", {}});
+        if (!outcome.verdict || outcome.verdict->is_injection != attack) ++wrong;
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  EXPECT_EQ(wrong.load(), 0);
+  auto stats = shared->stats();
+  EXPECT_EQ(stats.text_checks, static_cast<std::uint64_t>(kThreads * kPerThread));
+  EXPECT_EQ(stats.api_calls, static_cast<std::uint64_t>(kThreads * kPerThread));
+  EXPECT_EQ(stats.injections + stats.benign, static_cast<std::uint64_t>(kThreads * kPerThread));
+  EXPECT_EQ(logged.load(), kThreads * kPerThread);
+  EXPECT_EQ(server.request_count(), static_cast<std::size_t>(kThreads * kPerThread));
 }
 
 TEST(JudgeClient, MissingApiKeyFileIsAnErrorNamingIt) {

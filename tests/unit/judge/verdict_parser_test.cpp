@@ -63,21 +63,21 @@ TEST(JudgeVerdictParser, IntentVerdictNeedsAligned) {
   EXPECT_FALSE(parse_intent_verdict(R"({"is_injection": false, "confidence": 0.9})").ok());
 }
 
-TEST(ChatResponseParser, ExtractsTheFirstChoiceContent) {
+TEST(JudgeChatResponseParser, ExtractsTheFirstChoiceContent) {
   auto content = parse_chat_response(
       R"({"choices":[{"index":0,"message":{"role":"assistant","content":"hi"}}]})");
   ASSERT_TRUE(content.ok()) << content.error().message;
   EXPECT_EQ(*content, "hi");
 }
 
-TEST(ChatResponseParser, RejectsBodiesThatAreNotCompletions) {
+TEST(JudgeChatResponseParser, RejectsBodiesThatAreNotCompletions) {
   EXPECT_FALSE(parse_chat_response("<html>bad gateway</html>").ok());
   EXPECT_FALSE(parse_chat_response(R"({"choices":[]})").ok());
   EXPECT_FALSE(parse_chat_response(R"({"choices":[{"message":{"content":null}}]})").ok());
   EXPECT_FALSE(parse_chat_response(R"({"error":{"message":"x"}})").ok());
 }
 
-TEST(ChatRequestBody, AsksForTemperatureZeroAndTheSchema) {
+TEST(JudgeChatRequestBody, AsksForTemperatureZeroAndTheSchema) {
   JudgeSettings settings;
   settings.model = "some-model";
   ChatRequest request{{{"system", "s"}, {"user", "u"}},
@@ -93,7 +93,7 @@ TEST(ChatRequestBody, AsksForTemperatureZeroAndTheSchema) {
   EXPECT_FALSE(chat_request_body(settings, request, false).contains("response_format"));
 }
 
-TEST(ChatFailure, RetriesOnlyTransientFailures) {
+TEST(JudgeChatFailure, RetriesOnlyTransientFailures) {
   EXPECT_TRUE((ChatFailure{ChatFailureKind::timeout, 0, ""}.retryable()));
   EXPECT_TRUE((ChatFailure{ChatFailureKind::transport, 0, ""}.retryable()));
   EXPECT_TRUE((ChatFailure{ChatFailureKind::http_status, 503, ""}.retryable()));
