@@ -60,6 +60,11 @@ void CircuitBreaker::record_failure() {
   trial_in_flight_ = false;
 }
 
+void CircuitBreaker::release() {
+  std::lock_guard lock(mutex_);
+  trial_in_flight_ = false;
+}
+
 BreakerState CircuitBreaker::state() const {
   std::lock_guard lock(mutex_);
   return state_locked(clock_());

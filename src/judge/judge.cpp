@@ -114,11 +114,16 @@ Judge::CallResult Judge::call_api(const Call& call) {
     if (has_deadline(call.deadline) && clock_() + delay >= call.deadline) break;
     sleeper_(delay);
   }
+  if (result.attempts == 0) {
+    // The deadline passed before the first attempt: the API did nothing wrong.
+    breaker_.release();
+    result.failure = CheckFailure::no_time;
+    result.error = "no time left in the scan's budget for the judge";
+    return result;
+  }
   breaker_.record_failure();
   result.failure = CheckFailure::api;
-  result.error = last_failure.message.empty()
-                     ? "the scan's deadline passed before the judge could answer"
-                     : std::string(to_string(last_failure.kind)) + ": " + last_failure.message;
+  result.error = std::string(to_string(last_failure.kind)) + ": " + last_failure.message;
   return result;
 }
 

@@ -25,6 +25,9 @@ class CircuitBreaker {
   bool allow();
   void record_success();
   void record_failure();
+  // The allowed call was never made (no time left): frees a half-open trial
+  // without counting anything.
+  void release();
 
   BreakerState state() const;
   int consecutive_failures() const;

@@ -47,6 +47,19 @@ TEST(JudgeCircuitBreaker, OpensAfterConsecutiveFailuresAndProbesOnce) {
   EXPECT_TRUE(breaker.allow());
 }
 
+TEST(JudgeCircuitBreaker, AReleasedTrialLetsTheNextCallerProbe) {
+  FakeClock clock;
+  CircuitBreaker breaker(1, 5s, clock.function());
+  ASSERT_TRUE(breaker.allow());
+  breaker.record_failure();
+  clock.now += 5s;
+  ASSERT_TRUE(breaker.allow());
+  EXPECT_FALSE(breaker.allow());
+  breaker.release();  // the trial was never sent
+  EXPECT_TRUE(breaker.allow());
+  EXPECT_EQ(breaker.consecutive_failures(), 1);
+}
+
 TEST(JudgeVerdictCache, EvictsTheLeastRecentlyUsed) {
   FakeClock clock;
   VerdictCache cache(2, 60s, clock.function());
