@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string>
 
+#include "loopback_chat_server.hpp"
+#include "openclawd/judge/judge.hpp"
 #include "openclawd/judge/prompt.hpp"
 #include "openclawd/judge/redactor.hpp"
 #include "openclawd/judge/verdict.hpp"
@@ -73,6 +75,32 @@ int main() {
     double elapsed = seconds_since(start);
     std::printf("parse fenced verdict: %8.2f us/call (%d flagged)\n", elapsed / kIterations * 1e6,
                 flagged);
+  }
+  {
+    // Whole checks over HTTP against the loopback stand-in for the LLM API:
+    // the judge's own overhead per call (curl, JSON, redaction), no model time.
+    openclawd::judge::testing::LoopbackChatServer server;
+    server.set_default(openclawd::judge::testing::LoopbackChatServer::verdict(true, 0.9, "x"));
+    openclawd::judge::JudgeSettings settings;
+    settings.base_url = server.base_url();
+    settings.cache_entries = 0;
+    auto judge = openclawd::judge::make_judge(settings, nullptr);
+    if (!judge) {
+      std::printf("loopback: %s\n", judge.error().message.c_str());
+      return 1;
+    }
+    auto text = sample_text(4096);
+    constexpr int kChecks = 300;
+    auto start = Clock::now();
+    for (int i = 0; i < kChecks; ++i) {
+      (*judge)->judge_text({text + std::to_string(i), "email", {}});
+    }
+    double elapsed = seconds_since(start);
+    auto stats = (*judge)->stats();
+    std::printf("loopback check (4096 B): %.0f checks/s, p50 %.2f ms, p99 %.2f ms, %llu errors\n",
+                kChecks / elapsed, stats.latency.p50.count() / 1000.0,
+                stats.latency.p99.count() / 1000.0,
+                static_cast<unsigned long long>(stats.fail_open + stats.fail_closed));
   }
   return 0;
 }
