@@ -1,0 +1,272 @@
+// Reads policies/gogcli.json strictly: unknown keys, wrong types and bad
+// values are errors naming the JSON pointer, so a typo never widens the policy.
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "openclawd/gate/policy.hpp"
+
+namespace openclawd::gate {
+namespace {
+
+using nlohmann::json;
+
+std::string escape_pointer_token(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view source) : source_(source) {}
+
+  Error fail(const std::string& pointer, std::string_view what) const {
+    return make_error(source_ + ": " + (pointer.empty() ? "/" : pointer) + ": " +
+                      std::string(what));
+  }
+
+  Status only_keys(const json& object, const std::string& pointer,
+                   std::initializer_list<std::string_view> known) const {
+    for (const auto& [key, value] : object.items()) {
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        std::string list;
+        for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+        return fail(pointer + "/" + escape_pointer_token(key),
+                    "unknown key (known keys: " + list + ")");
+      }
+    }
+    return ok_status();
+  }
+
+ private:
+  std::string source_;
+};
+
+bool is_name(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+bool is_env_name(std::string_view s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// The gate sets these itself; a policy that set them would be ambiguous.
+bool is_reserved_env(std::string_view s) {
+  return s == "GOG_ENABLE_COMMANDS" || s == "GOG_JSON" || s == "HOME" || s == "PATH";
+}
+
+std::vector<std::string> split_words(std::string_view verb) {
+  std::vector<std::string> words;
+  std::istringstream in{std::string(verb)};
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+Result<std::filesystem::path> absolute_path(const Reader& r, const json& value,
+                                            const std::string& pointer) {
+  if (!value.is_string()) return r.fail(pointer, "expected a string (an absolute path)");
+  std::filesystem::path path = value.get<std::string>();
+  if (!path.is_absolute())
+    return r.fail(pointer, "expected an absolute path, got \"" + path.string() + "\"");
+  return path;
+}
+
+Result<Subcommand> parse_subcommand(const Reader& r, const std::string& name, const json& verbs,
+                                    const std::string& pointer) {
+  if (!is_name(name))
+    return r.fail(pointer, "subcommand names are lowercase letters, digits, '-' or '_'");
+  if (!verbs.is_object() || verbs.empty()) {
+    return r.fail(pointer,
+                  "expected an object of verbs, e.g. {\"search\": \"read\", \"send\": \"write\"}");
+  }
+  Subcommand sub{name, {}};
+  for (const auto& [verb_text, verb_class] : verbs.items()) {
+    const auto verb_pointer = pointer + "/" + escape_pointer_token(verb_text);
+    Verb verb{split_words(verb_text), VerbClass::read};
+    if (verb.words.empty() || !std::all_of(verb.words.begin(), verb.words.end(), is_name)) {
+      return r.fail(verb_pointer, "a verb is one or more lowercase words separated by spaces");
+    }
+    if (verb_class == "read") {
+      verb.verb_class = VerbClass::read;
+    } else if (verb_class == "write") {
+      verb.verb_class = VerbClass::write;
+    } else {
+      return r.fail(verb_pointer, "expected \"read\" or \"write\"");
+    }
+    sub.verbs.push_back(std::move(verb));
+  }
+  std::stable_sort(sub.verbs.begin(), sub.verbs.end(),
+                   [](const Verb& a, const Verb& b) { return a.words.size() > b.words.size(); });
+  return sub;
+}
+
+Result<std::size_t> positive(const Reader& r, const json& value, const std::string& pointer,
+                             std::size_t max) {
+  if (!value.is_number_unsigned() || value.get<std::uint64_t>() == 0 ||
+      value.get<std::uint64_t>() > max) {
+    return r.fail(pointer, "expected an integer from 1 to " + std::to_string(max));
+  }
+  return static_cast<std::size_t>(value.get<std::uint64_t>());
+}
+
+Status parse_limits(const Reader& r, const json& value, Limits& limits) {
+  const std::string pointer = "/limits";
+  if (!value.is_object()) return r.fail(pointer, "expected an object");
+  if (auto s = r.only_keys(value, pointer, {"max_args", "max_arg_bytes", "max_command_bytes"}); !s)
+    return s;
+  struct Field {
+    const char* key;
+    std::size_t* target;
+    std::size_t max;
+  };
+  for (const Field& f : {Field{"max_args", &limits.max_args, 4096},
+                         Field{"max_arg_bytes", &limits.max_arg_bytes, 1 << 20},
+                         Field{"max_command_bytes", &limits.max_command_bytes, 1 << 20}}) {
+    if (!value.contains(f.key)) continue;
+    auto n = positive(r, value.at(f.key), pointer + "/" + f.key, f.max);
+    if (!n) return n.error();
+    *f.target = *n;
+  }
+  return ok_status();
+}
+
+Result<Policy> parse_document(const Reader& r, const json& doc) {
+  if (!doc.is_object()) return r.fail("", "expected a JSON object");
+  if (auto s = r.only_keys(doc, "",
+                           {"$comment", "gog_path", "home", "allow_write", "subcommands",
+                            "denied_flags", "limits", "environment", "secret_environment"});
+      !s) {
+    return s.error();
+  }
+  Policy policy;
+  if (!doc.contains("gog_path")) return r.fail("/gog_path", "missing: the absolute path of gog");
+  auto gog = absolute_path(r, doc.at("gog_path"), "/gog_path");
+  if (!gog) return gog.error();
+  policy.gog_path = *gog;
+  if (!doc.contains("home"))
+    return r.fail("/home", "missing: HOME for gog, e.g. \"/persist/gogcli\"");
+  auto home = absolute_path(r, doc.at("home"), "/home");
+  if (!home) return home.error();
+  policy.home = *home;
+
+  if (doc.contains("allow_write")) {
+    if (!doc.at("allow_write").is_boolean())
+      return r.fail("/allow_write", "expected true or false");
+    policy.allow_write = doc.at("allow_write").get<bool>();
+  }
+
+  if (!doc.contains("subcommands"))
+    return r.fail("/subcommands", "missing: the allowed subcommands");
+  const auto& subs = doc.at("subcommands");
+  if (!subs.is_object() || subs.empty()) {
+    return r.fail("/subcommands",
+                  "expected a non-empty object: subcommand → {verb: \"read\"|\"write\"}");
+  }
+  for (const auto& [name, verbs] : subs.items()) {
+    auto sub = parse_subcommand(r, name, verbs, "/subcommands/" + escape_pointer_token(name));
+    if (!sub) return sub.error();
+    policy.subcommands.push_back(std::move(*sub));
+  }
+
+  if (doc.contains("denied_flags")) {
+    const auto& flags = doc.at("denied_flags");
+    if (!flags.is_array())
+      return r.fail("/denied_flags", "expected an array of flags such as \"--account\"");
+    for (std::size_t i = 0; i < flags.size(); ++i) {
+      const auto pointer = "/denied_flags/" + std::to_string(i);
+      if (!flags[i].is_string()) return r.fail(pointer, "expected a string");
+      auto flag = flags[i].get<std::string>();
+      if (flag.size() < 2 || flag[0] != '-' || flag.find_first_of(" =\t") != std::string::npos) {
+        return r.fail(pointer, "expected a flag starting with '-' and without spaces or '='");
+      }
+      policy.denied_flags.push_back(std::move(flag));
+    }
+  }
+
+  if (doc.contains("limits")) {
+    if (auto s = parse_limits(r, doc.at("limits"), policy.limits); !s) return s.error();
+  }
+
+  if (doc.contains("environment")) {
+    const auto& env = doc.at("environment");
+    if (!env.is_object()) return r.fail("/environment", "expected an object of NAME: value");
+    for (const auto& [name, value] : env.items()) {
+      const auto pointer = "/environment/" + escape_pointer_token(name);
+      if (!is_env_name(name)) return r.fail(pointer, "variable names are A-Z, 0-9 and '_'");
+      if (is_reserved_env(name)) return r.fail(pointer, "set by the gate itself; remove it");
+      if (!value.is_string()) return r.fail(pointer, "expected a string");
+      policy.environment[name] = value.get<std::string>();
+    }
+  }
+  if (doc.contains("secret_environment")) {
+    const auto& env = doc.at("secret_environment");
+    if (!env.is_object())
+      return r.fail("/secret_environment", "expected an object of NAME: \"/run/secrets/file\"");
+    for (const auto& [name, value] : env.items()) {
+      const auto pointer = "/secret_environment/" + escape_pointer_token(name);
+      if (!is_env_name(name)) return r.fail(pointer, "variable names are A-Z, 0-9 and '_'");
+      if (is_reserved_env(name) || policy.environment.count(name) != 0) {
+        return r.fail(pointer, "already set by the gate or by /environment; remove one");
+      }
+      auto path = absolute_path(r, value, pointer);
+      if (!path) return path.error();
+      policy.secret_environment[name] = *path;
+    }
+  }
+  return policy;
+}
+
+}  // namespace
+
+std::string_view to_string(VerbClass verb_class) {
+  return verb_class == VerbClass::write ? "write" : "read";
+}
+
+std::string Policy::enabled_commands() const {
+  std::string out;
+  for (const auto& sub : subcommands) out += (out.empty() ? "" : ",") + sub.name;
+  return out;
+}
+
+Result<Policy> parse_policy(std::string_view json_text, std::string_view source) {
+  Reader reader(source);
+  json doc;
+  try {
+    doc = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    return make_error(std::string(source) + ": not valid JSON (byte " + std::to_string(e.byte) +
+                      "); fix the syntax");
+  }
+  return parse_document(reader, doc);
+}
+
+Result<Policy> load_policy(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return make_error(file.string() +
+                      ": cannot read the gate policy (is the path right and readable?)");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > (1 << 20))
+    return make_error(file.string() + ": policy larger than 1 MiB");
+  return parse_policy(text.str(), file.string());
+}
+
+}  // namespace openclawd::gate
