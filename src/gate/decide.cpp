@@ -110,7 +110,8 @@ Decision decide(const Policy& policy, std::string_view original_command) {
                "\" writes, and the policy allows reads only (set \"allow_write\": true to permit)");
   }
   d.allowed = true;
-  d.reason = "allowed " + std::string(to_string(verb->verb_class)) + " verb";
+  d.reason = "\"" + sub->name + " " + d.verb + "\" is an allowed " +
+             std::string(to_string(verb->verb_class)) + " verb";
   return d;
 }
 

@@ -67,8 +67,7 @@ TEST(GateDecision, UnknownSubcommandsAndVerbsAreDenied) {
               HasSubstr("subcommand \"auth\" is not allowed"));
   EXPECT_THAT(decide(make_policy(), "sh").reason, HasSubstr("subcommand \"sh\" is not allowed"));
   EXPECT_THAT(decide(make_policy(), "gog gmail").reason, HasSubstr("not an allowed verb"));
-  EXPECT_THAT(decide(make_policy(), "gog gmail delete 1").reason,
-              HasSubstr("messages search"));
+  EXPECT_THAT(decide(make_policy(), "gog gmail delete 1").reason, HasSubstr("messages search"));
   EXPECT_THAT(decide(make_policy(), "gog --account x gmail search a").reason,
               HasSubstr("flags before the subcommand"));
   EXPECT_THAT(decide(make_policy(), "").reason, HasSubstr("no gog command"));
