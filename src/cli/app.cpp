@@ -16,6 +16,7 @@ int run(int argc, char** argv) {
   add_version_command(app, exit_code);
   add_status_command(app, exit_code);
   add_guest_commands(app, exit_code);
+  add_scan_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

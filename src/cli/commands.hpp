@@ -11,5 +11,6 @@ void add_check_config_command(CLI::App& app, int& exit_code);
 void add_version_command(CLI::App& app, int& exit_code);
 void add_status_command(CLI::App& app, int& exit_code);
 void add_guest_commands(CLI::App& app, int& exit_code);  // start, stop, restart
+void add_scan_command(CLI::App& app, int& exit_code);    // defender scan (scan_command.cpp)
 
 }  // namespace openclawd::cli

@@ -34,6 +34,7 @@ struct Finding {
   std::size_t begin = 0;
   std::size_t end = 0;
   std::string reason;  // human-readable why (judge reasoning, rule description)
+  Action action = Action::allow;  // set by the pipeline from the source's action table
 };
 
 struct LayerInput {
