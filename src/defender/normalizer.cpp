@@ -173,13 +173,15 @@ Units join_spaced_letters(const Units& in) {
     i = last + 1;
   }
   if (chains.empty()) return in;
-  for (int pass = 0; pass < 2; ++pass) {
+  for (bool changed = true; changed;) {
+    changed = false;
     for (std::size_t k = 0; k < chains.size(); ++k) {
       if (chains[k].keep) continue;
       const bool near_previous = k > 0 && chains[k - 1].keep && chains[k].first - chains[k - 1].last <= 4;
       const bool near_next =
           k + 1 < chains.size() && chains[k + 1].keep && chains[k + 1].first - chains[k].last <= 4;
       chains[k].keep = near_previous || near_next;
+      changed = changed || chains[k].keep;
     }
   }
   Units out;

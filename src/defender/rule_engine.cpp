@@ -67,6 +67,28 @@ int on_match(unsigned int id, unsigned long long from, unsigned long long to, un
   return 0;
 }
 
+// Patterns are matched byte-wise (the text is already case-folded and
+// normalized), so a character class can only hold single-byte characters.
+bool has_non_ascii_in_class(std::string_view pattern) {
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;
+      continue;
+    }
+    if (!in_class && c == '[') {
+      in_class = true;
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;
+    } else if (in_class && c == ']') {
+      in_class = false;
+    } else if (in_class && static_cast<unsigned char>(c) >= 0x80) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 RuleEngine::~RuleEngine() = default;
@@ -80,6 +102,11 @@ Result<std::shared_ptr<const RuleEngine>> RuleEngine::compile(RuleSet rules,
   for (std::size_t r = 0; r < rules.rules.size(); ++r) {
     for (std::size_t p = 0; p < rules.rules[r].patterns.size(); ++p) {
       folded.push_back(normalizer.fold_pattern(rules.rules[r].patterns[p]));
+      if (has_non_ascii_in_class(folded.back())) {
+        return make_error("rule \"" + rules.rules[r].id + "\" /patterns/" + std::to_string(p) +
+                          ": a character class holds a non-ASCII character; write it as an "
+                          "alternation such as (я|и) instead of [яи]");
+      }
       flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST);
       ids.push_back(static_cast<unsigned int>(engine->pattern_rule_.size()));
       engine->pattern_rule_.push_back(r);
