@@ -85,7 +85,7 @@ bool looks_like_text(std::string_view bytes) {
   const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
   const auto length = static_cast<int32_t>(bytes.size());
   int32_t i = 0;
-  std::size_t code_points = 0, printable = 0, letters = 0;
+  std::size_t code_points = 0, printable = 0, letters = 0, alphanumerics = 0;
   while (i < length) {
     UChar32 c;
     U8_NEXT(data, i, length, c);
@@ -93,9 +93,10 @@ bool looks_like_text(std::string_view bytes) {
     ++code_points;
     if (c >= 0x20 || c == '\n' || c == '\r' || c == '\t') ++printable;
     if (u_isalpha(c)) ++letters;
+    if (u_isalnum(c)) ++alphanumerics;
   }
   return code_points > 0 && letters >= 3 && printable * 10 >= code_points * 9 &&
-         letters * 2 >= code_points;
+         alphanumerics * 2 >= code_points;
 }
 
 std::vector<EncodedRun> find_encoded_runs(std::string_view text,
