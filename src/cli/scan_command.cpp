@@ -5,9 +5,9 @@
 #include <memory>
 #include <string>
 
+#include "commands.hpp"
 #include "openclawd/config/config.hpp"
 #include "openclawd/defender/scan.hpp"
-#include "commands.hpp"
 
 namespace openclawd::cli {
 namespace {
@@ -56,7 +56,8 @@ void print_human(const defender::ScanResult& result) {
 }
 
 int scan_one(const defender::ScanPipeline& pipeline, const ScanOptions& options) {
-  const std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  const std::string text{std::istreambuf_iterator<char>(std::cin),
+                         std::istreambuf_iterator<char>()};
   const auto result = pipeline.scan(text, options.source);
   if (options.json) {
     std::cout << defender::to_json(result).dump() << "\n";
@@ -84,10 +85,12 @@ int scan_lines(const defender::ScanPipeline& pipeline, const ScanOptions& option
     } else if (request.contains("source") &&
                (!request["source"].is_string() ||
                 !defender::is_known_source(request["source"].get<std::string>()))) {
-      problem = "\"source\" must be one of discord_message, tool_result, web_fetch, email, "
-                "outbound_message, tool_call";
+      problem =
+          "\"source\" must be one of discord_message, tool_result, web_fetch, email, "
+          "outbound_message, tool_call";
     }
-    const nlohmann::json id = request.is_object() && request.contains("id") ? request["id"] : nullptr;
+    const nlohmann::json id =
+        request.is_object() && request.contains("id") ? request["id"] : nullptr;
     if (!problem.empty()) {
       out = {{"id", id}, {"error", "stdin line " + std::to_string(line_number) + ": " + problem}};
       exit_code = kExitError;
@@ -135,9 +138,11 @@ void add_scan_command(CLI::App& app, int& exit_code) {
                    "outbound_message, tool_call")
       ->capture_default_str();
   scan->add_flag("--json", options->json, "Print the result as JSON");
-  scan->add_flag("--jsonl", options->jsonl,
-                 "Read one {\"id\",\"text\",\"source\"} object per line, write one result per line");
-  auto* rules = scan->add_option("--rules", options->rules, "Rules file (policies/defender/rules.json)");
+  scan->add_flag(
+      "--jsonl", options->jsonl,
+      "Read one {\"id\",\"text\",\"source\"} object per line, write one result per line");
+  auto* rules =
+      scan->add_option("--rules", options->rules, "Rules file (policies/defender/rules.json)");
   scan->add_option("--config", options->config, "Take defender.rules from this config file")
       ->excludes(rules);
   scan->add_option("--max-bytes", options->max_bytes, "Reject texts longer than this")

@@ -53,7 +53,9 @@ std::string decode_hex(std::string_view digits) {
   return out;
 }
 
-bool is_token_char(unsigned char c) { return c > ' ' && c != 0x7F; }
+bool is_token_char(unsigned char c) {
+  return c > ' ' && c != 0x7F;
+}
 
 // "\x69\x67..." or "%69%67..." sequences of at least four escapes.
 std::size_t escaped_run_end(std::string_view text, std::size_t begin, char lead, char second,
@@ -70,7 +72,8 @@ std::size_t escaped_run_end(std::string_view text, std::size_t begin, char lead,
     i += step;
     // Percent-encoding mixes escapes with plain characters ("ignore%20all").
     if (!second) {
-      while (i < text.size() && text[i] != '%' && is_token_char(static_cast<unsigned char>(text[i]))) {
+      while (i < text.size() && text[i] != '%' &&
+             is_token_char(static_cast<unsigned char>(text[i]))) {
         decoded.push_back(text[i]);
         ++i;
       }

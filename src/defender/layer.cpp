@@ -6,27 +6,37 @@ namespace openclawd::defender {
 
 std::string_view to_string(Severity severity) {
   switch (severity) {
-    case Severity::low: return "low";
-    case Severity::medium: return "medium";
-    case Severity::high: return "high";
-    case Severity::critical: return "critical";
+    case Severity::low:
+      return "low";
+    case Severity::medium:
+      return "medium";
+    case Severity::high:
+      return "high";
+    case Severity::critical:
+      return "critical";
   }
   return "low";
 }
 
 std::string_view to_string(Action action) {
   switch (action) {
-    case Action::allow: return "allow";
-    case Action::log: return "log";
-    case Action::warn: return "warn";
-    case Action::sanitize: return "sanitize";
-    case Action::block: return "block";
+    case Action::allow:
+      return "allow";
+    case Action::log:
+      return "log";
+    case Action::warn:
+      return "warn";
+    case Action::sanitize:
+      return "sanitize";
+    case Action::block:
+      return "block";
   }
   return "allow";
 }
 
 std::optional<Severity> parse_severity(std::string_view text) {
-  for (const auto severity : {Severity::low, Severity::medium, Severity::high, Severity::critical}) {
+  for (const auto severity :
+       {Severity::low, Severity::medium, Severity::high, Severity::critical}) {
     if (to_string(severity) == text) return severity;
   }
   return std::nullopt;

@@ -54,7 +54,9 @@ bool is_letter(UChar32 c) {
   return u_isalpha(c);
 }
 
-bool is_ascii_letter(UChar32 c) { return c < 0x80 && is_letter(c); }
+bool is_ascii_letter(UChar32 c) {
+  return c < 0x80 && is_letter(c);
+}
 
 // Emits `c`, dropping accents of Latin/Greek/Cyrillic letters ("é" -> "e", "й" -> "и").
 void emit_without_accents(const Normalizer::Tables& tables, UChar32 c, std::uint32_t begin,
@@ -95,7 +97,8 @@ Units fold_characters(const Normalizer::Tables& tables, std::string_view bytes) 
     UChar32 c;
     U8_NEXT(data, i, length, c);
     if (c < 0) {  // invalid UTF-8: one replacement character for the bad bytes
-      out.push_back({0xFFFD, static_cast<std::uint32_t>(segment_begin), static_cast<std::uint32_t>(i)});
+      out.push_back(
+          {0xFFFD, static_cast<std::uint32_t>(segment_begin), static_cast<std::uint32_t>(i)});
       continue;
     }
     segment.assign(1, c);
@@ -177,7 +180,8 @@ Units join_spaced_letters(const Units& in) {
     changed = false;
     for (std::size_t k = 0; k < chains.size(); ++k) {
       if (chains[k].keep) continue;
-      const bool near_previous = k > 0 && chains[k - 1].keep && chains[k].first - chains[k - 1].last <= 4;
+      const bool near_previous =
+          k > 0 && chains[k - 1].keep && chains[k].first - chains[k - 1].last <= 4;
       const bool near_next =
           k + 1 < chains.size() && chains[k + 1].keep && chains[k + 1].first - chains[k].last <= 4;
       chains[k].keep = near_previous || near_next;
@@ -307,7 +311,8 @@ void build_confusable_map(Normalizer::Tables& tables) {
       U16_APPEND_UNSAFE(input, input_length, c);
       UChar skeleton[16];
       status = U_ZERO_ERROR;
-      const int32_t length = uspoof_getSkeleton(checker, 0, input, input_length, skeleton, 16, &status);
+      const int32_t length =
+          uspoof_getSkeleton(checker, 0, input, input_length, skeleton, 16, &status);
       if (U_FAILURE(status) || length != 1 || skeleton[0] >= 0x80) continue;
       const auto ascii = static_cast<char>(u_tolower(skeleton[0]));
       if ((ascii >= 'a' && ascii <= 'z') || (ascii >= '0' && ascii <= '9')) {
@@ -370,7 +375,8 @@ std::string Normalizer::fold_pattern(std::string_view pattern) const {
     UChar32 c;
     U8_NEXT(data, i, length, c);
     if (c < 0x80) {  // ASCII (and invalid bytes, rejected later by the compiler)
-      out.append(pattern.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+      out.append(
+          pattern.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
       continue;
     }
     Units units = fold_characters(*tables_, pattern.substr(static_cast<std::size_t>(start),

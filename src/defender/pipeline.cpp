@@ -12,7 +12,8 @@ std::chrono::microseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
 }
 
-double best_confidence(const std::vector<Finding>& findings, const std::vector<LayerReport>& layers) {
+double best_confidence(const std::vector<Finding>& findings,
+                       const std::vector<LayerReport>& layers) {
   double best = 0.0;
   for (const auto& finding : findings) best = std::max(best, finding.confidence);
   for (const auto& layer : layers) {
@@ -121,7 +122,8 @@ ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
 
   if (classifier_) {
     if (early_exit || !result.rejected.empty()) {
-      result.layers.push_back(skipped(classifier_->name(), "early exit: Layer 1 blocked on a critical rule"));
+      result.layers.push_back(
+          skipped(classifier_->name(), "early exit: Layer 1 blocked on a critical rule"));
     } else if (Clock::now() >= deadline) {
       result.layers.push_back(skipped(classifier_->name(), "time budget exhausted"));
     } else {
@@ -131,9 +133,11 @@ ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
   if (judge_) {
     const double best = best_confidence(findings, result.layers);
     if (early_exit || !result.rejected.empty()) {
-      result.layers.push_back(skipped(judge_->name(), "early exit: Layer 1 blocked on a critical rule"));
+      result.layers.push_back(
+          skipped(judge_->name(), "early exit: Layer 1 blocked on a critical rule"));
     } else if (best < settings_.escalation_low || best >= settings_.escalation_high) {
-      result.layers.push_back(skipped(judge_->name(), "best confidence outside the escalation band"));
+      result.layers.push_back(
+          skipped(judge_->name(), "best confidence outside the escalation band"));
     } else if (Clock::now() >= deadline) {
       result.layers.push_back(skipped(judge_->name(), "time budget exhausted"));
     } else {
@@ -151,7 +155,8 @@ ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
         if (candidate.id == finding.rule) rule = &candidate;
       }
     }
-    finding.action = rule && rule->action ? *rule->action : policy.action_for(source, finding.severity);
+    finding.action =
+        rule && rule->action ? *rule->action : policy.action_for(source, finding.severity);
     if (finding.action == Action::sanitize) {
       if (finding.begin == finding.end) {
         finding.action = Action::block;

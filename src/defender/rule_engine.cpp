@@ -144,7 +144,8 @@ Result<std::vector<RuleMatch>> RuleEngine::match(std::string_view normalized_tex
   std::vector<bool> applies(rules_.rules.size());
   for (std::size_t r = 0; r < rules_.rules.size(); ++r) {
     const auto& sources = rules_.rules[r].sources;
-    applies[r] = sources.empty() || std::find(sources.begin(), sources.end(), source) != sources.end();
+    applies[r] =
+        sources.empty() || std::find(sources.begin(), sources.end(), source) != sources.end();
   }
   MatchCollector collector{&pattern_rule_, &applies, {}};
   collector.per_rule.resize(rules_.rules.size());

@@ -41,7 +41,8 @@ class RuleReader {
     std::vector<std::string> out;
     const auto found = object.find(key);
     if (found == object.end()) {
-      if (required) return error(pointer, std::string("missing \"") + key + "\" (a list of strings)");
+      if (required)
+        return error(pointer, std::string("missing \"") + key + "\" (a list of strings)");
       return out;
     }
     if (!found->is_array()) return error(pointer + "/" + key, "must be a list of strings");
@@ -59,13 +60,17 @@ class RuleReader {
   Result<std::array<Action, 4>> severity_table(const json& object, const std::string& pointer,
                                                std::array<Action, 4> table) const {
     if (!object.is_object()) {
-      return error(pointer, "must be an object such as {\"critical\": \"block\", \"low\": \"warn\"}");
+      return error(pointer,
+                   "must be an object such as {\"critical\": \"block\", \"low\": \"warn\"}");
     }
     for (const auto& [key, value] : object.items()) {
       const auto severity = parse_severity(key);
-      if (!severity) return error(pointer + "/" + key, "unknown severity; use low, medium, high or critical");
+      if (!severity)
+        return error(pointer + "/" + key, "unknown severity; use low, medium, high or critical");
       const auto action = value.is_string() ? parse_action(value.get<std::string>()) : std::nullopt;
-      if (!action) return error(pointer + "/" + key, "unknown action; use allow, log, warn, sanitize or block");
+      if (!action)
+        return error(pointer + "/" + key,
+                     "unknown action; use allow, log, warn, sanitize or block");
       table[static_cast<std::size_t>(*severity)] = *action;
     }
     return table;
@@ -74,10 +79,11 @@ class RuleReader {
   Result<Rule> rule(const json& object, const std::string& pointer) const {
     if (!object.is_object()) return error(pointer, "each rule must be an object");
     static const std::set<std::string> known_keys = {
-        "id", "category", "severity", "confidence", "patterns", "languages", "sources",
-        "description", "action", "replacement", "redact_evidence"};
+        "id",      "category",    "severity", "confidence",  "patterns",       "languages",
+        "sources", "description", "action",   "replacement", "redact_evidence"};
     for (const auto& [key, value] : object.items()) {
-      if (!known_keys.count(key)) return error(pointer + "/" + key, "unknown key; remove it (typo?)");
+      if (!known_keys.count(key))
+        return error(pointer + "/" + key, "unknown key; remove it (typo?)");
     }
     Rule rule;
     auto id = string(object, pointer, "id", true);
@@ -126,7 +132,8 @@ class RuleReader {
     if (!action_text) return action_text.error();
     if (!action_text->empty()) {
       rule.action = parse_action(*action_text);
-      if (!rule.action) return error(pointer + "/action", "use allow, log, warn, sanitize or block");
+      if (!rule.action)
+        return error(pointer + "/action", "use allow, log, warn, sanitize or block");
     }
     auto replacement = string(object, pointer, "replacement", false);
     if (!replacement) return replacement.error();
@@ -148,7 +155,8 @@ Result<RuleSet> parse_rules(std::string_view json_text, std::string_view origin)
   RuleReader reader(origin);
   json document = json::parse(json_text, nullptr, false);
   if (document.is_discarded()) return reader.error("", "not valid JSON; check the syntax");
-  if (!document.is_object()) return reader.error("", "must be an object with \"version\" and \"rules\"");
+  if (!document.is_object())
+    return reader.error("", "must be an object with \"version\" and \"rules\"");
   const auto version = document.find("version");
   if (version == document.end() || !version->is_number_integer() || version->get<int>() != 1) {
     return reader.error("/version", "must be 1");
@@ -162,7 +170,8 @@ Result<RuleSet> parse_rules(std::string_view json_text, std::string_view origin)
         if (!table) return table.error();
         set.actions.by_severity = *table;
       } else if (key == "sources") {
-        if (!value.is_object()) return reader.error("/actions/sources", "must be an object keyed by source");
+        if (!value.is_object())
+          return reader.error("/actions/sources", "must be an object keyed by source");
         for (const auto& [source, table_json] : value.items()) {
           if (!is_known_source(source)) {
             return reader.error("/actions/sources/" + source, "unknown source");
@@ -193,7 +202,8 @@ Result<RuleSet> parse_rules(std::string_view json_text, std::string_view origin)
     auto rule = reader.rule((*rules)[i], pointer);
     if (!rule) return rule.error();
     if (!ids.insert(rule->id).second) {
-      return reader.error(pointer + "/id", "duplicate rule id \"" + rule->id + "\"; ids must be unique");
+      return reader.error(pointer + "/id",
+                          "duplicate rule id \"" + rule->id + "\"; ids must be unique");
     }
     set.rules.push_back(std::move(*rule));
   }

@@ -23,9 +23,9 @@
 namespace openclawd::defender {
 
 struct NormalizerSettings {
-  int max_decode_depth = 2;           // nested encodings decoded at most this deep
-  std::size_t min_base64_run = 20;    // shorter base64-looking runs are left alone
-  std::size_t min_hex_digits = 16;    // shorter hex runs are left alone
+  int max_decode_depth = 2;            // nested encodings decoded at most this deep
+  std::size_t min_base64_run = 20;     // shorter base64-looking runs are left alone
+  std::size_t min_hex_digits = 16;     // shorter hex runs are left alone
   std::size_t max_decoded_views = 64;  // decoded runs per input, beyond: ignored (logged)
   bool fold_confusables = true;
   bool join_spaced_letters = true;
@@ -42,8 +42,8 @@ struct NormalizedText {
   // For byte i of `text`: it came from original bytes [origin_begin[i], origin_end[i]).
   std::vector<std::uint32_t> origin_begin;
   std::vector<std::uint32_t> origin_end;
-  std::size_t main_length = 0;     // bytes of `text` before the first decoded view
-  std::size_t decoded_views = 0;   // how many decoded runs were appended
+  std::size_t main_length = 0;    // bytes of `text` before the first decoded view
+  std::size_t decoded_views = 0;  // how many decoded runs were appended
 
   // The original bytes that normalized bytes [begin, end) came from.
   ByteSpan to_original(std::size_t begin, std::size_t end) const;

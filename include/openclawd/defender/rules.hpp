@@ -27,15 +27,15 @@ std::optional<Severity> parse_severity(std::string_view text);
 std::optional<Action> parse_action(std::string_view text);
 
 struct Rule {
-  std::string id;           // "instruction_override.en"
-  std::string category;     // "instruction_override"
+  std::string id;        // "instruction_override.en"
+  std::string category;  // "instruction_override"
   Severity severity = Severity::medium;
-  double confidence = 0.8;  // 0..1
+  double confidence = 0.8;             // 0..1
   std::vector<std::string> patterns;   // Vectorscan regexes, matched case-insensitively
   std::vector<std::string> languages;  // "en", "ja", ... or "any"
   std::vector<std::string> sources;    // empty: every source
   std::string description;
-  std::optional<Action> action;  // overrides the severity -> action table
+  std::optional<Action> action;            // overrides the severity -> action table
   std::string replacement = "[filtered]";  // what the sanitizer puts in place of a match
   bool redact_evidence = false;            // credentials: never echo the match
   // Context rules (category "discussion") raise no finding; they mark texts that

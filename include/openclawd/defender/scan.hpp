@@ -7,12 +7,11 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "openclawd/core/result.hpp"
 #include "openclawd/defender/layer.hpp"

@@ -24,8 +24,8 @@ std::vector<Sample> load(const std::string& name) {
   std::string line;
   while (std::getline(file, line)) {
     const auto json = nlohmann::json::parse(line);
-    samples.push_back({json["id"], json["text"], json["source"], json["category"],
-                       json["language"], json["evasion"]});
+    samples.push_back({json["id"], json["text"], json["source"], json["category"], json["language"],
+                       json["evasion"]});
   }
   return samples;
 }
@@ -48,7 +48,9 @@ TEST(DefenderCorpus, DetectsAttacksAndPassesBenignText) {
     auto& [hits, total] = by_evasion[sample.evasion];
     hits += flagged;
     ++total;
-    if (!flagged) std::cout << "missed " << sample.id << " (" << sample.category << ", " << sample.language << ", " << sample.evasion << ")\n";
+    if (!flagged)
+      std::cout << "missed " << sample.id << " (" << sample.category << ", " << sample.language
+                << ", " << sample.evasion << ")\n";
   }
   int false_positives = 0;
   for (const auto& sample : benign) {
@@ -68,8 +70,9 @@ TEST(DefenderCorpus, DetectsAttacksAndPassesBenignText) {
   }
   EXPECT_GE(detection, 95.0);
   EXPECT_LE(false_positive_rate, 2.0);
-  for (const char* evasion : {"zero_width", "fullwidth", "homoglyph", "base64", "split_lines", "bidi",
-                              "after_12000_chars", "letter_spaced", "hex", "percent", "tag_chars"}) {
+  for (const char* evasion :
+       {"zero_width", "fullwidth", "homoglyph", "base64", "split_lines", "bidi",
+        "after_12000_chars", "letter_spaced", "hex", "percent", "tag_chars"}) {
     EXPECT_TRUE(by_evasion.count(evasion)) << "corpus lacks evasion " << evasion;
   }
   for (const char* language : {"en", "ja", "zh", "ko", "es", "fr", "de", "ru", "pt", "ar"}) {

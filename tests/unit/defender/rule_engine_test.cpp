@@ -6,7 +6,8 @@
 namespace openclawd::defender {
 namespace {
 
-Rule make_rule(std::string id, std::vector<std::string> patterns, std::vector<std::string> sources = {}) {
+Rule make_rule(std::string id, std::vector<std::string> patterns,
+               std::vector<std::string> sources = {}) {
   Rule rule;
   rule.id = std::move(id);
   rule.category = "test";
@@ -39,8 +40,8 @@ TEST(RuleEngine, NonAsciiCharacterClassesAreRejected) {
 }
 
 TEST(RuleEngine, MatchesAllRulesInOnePassAndMergesOverlaps) {
-  auto engine = compile({make_rule("one", {"ignore (all )?rules", "ignore all"}),
-                         make_rule("two", {"rules"})});
+  auto engine = compile(
+      {make_rule("one", {"ignore (all )?rules", "ignore all"}), make_rule("two", {"rules"})});
   ASSERT_TRUE(engine.ok()) << engine.error().message;
   auto matches = (*engine)->match("please ignore all rules now", "email");
   ASSERT_TRUE(matches.ok());

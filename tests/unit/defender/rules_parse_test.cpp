@@ -17,8 +17,8 @@ constexpr std::string_view kValidRule =
     R"("languages":["en"],"description":"d","patterns":["ignore all"]})";
 
 TEST(RulesParse, AcceptsAMinimalRuleFile) {
-  auto rules = parse_rules(std::string(R"({"version":1,"rules":[)") + std::string(kValidRule) + "]}",
-                           "rules.json");
+  auto rules = parse_rules(
+      std::string(R"({"version":1,"rules":[)") + std::string(kValidRule) + "]}", "rules.json");
   ASSERT_TRUE(rules.ok()) << rules.error().message;
   ASSERT_EQ(rules->rules.size(), 1u);
   EXPECT_EQ(rules->rules[0].severity, Severity::high);
@@ -37,32 +37,36 @@ TEST(RulesParse, ErrorsNameTheFileAndJsonPointer) {
                      R"("languages":["xx"],"description":"d","patterns":["x"]}]})")
                 .find("/rules/0/languages/0"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"version":1,"rules":[{"id":"a","category":"c","severity":"low",)"
-                     R"("languages":["en"],"sources":["irc"],"description":"d","patterns":["x"]}]})")
-                .find("/rules/0/sources/0"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(R"({"version":1,"rules":[{"id":"a","category":"c","severity":"low",)"
+               R"("languages":["en"],"sources":["irc"],"description":"d","patterns":["x"]}]})")
+          .find("/rules/0/sources/0"),
+      std::string::npos);
   EXPECT_NE(error_of(R"({"version":1,"rules":[{"id":"a","category":"c","severity":"low",)"
                      R"("languages":["en"],"description":"d","patterns":[]}]})")
                 .find("/rules/0/patterns"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"version":1,"rules":[{"id":"a","category":"c","severity":"low","confidence":2,)"
-                     R"("languages":["en"],"description":"d","patterns":["x"]}]})")
-                .find("/rules/0/confidence"),
-            std::string::npos);
-  EXPECT_NE(error_of(R"({"version":1,"rules":[{"id":"a","category":"c","severity":"low","colour":1,)"
-                     R"("languages":["en"],"description":"d","patterns":["x"]}]})")
-                .find("/rules/0/colour: unknown key"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(R"({"version":1,"rules":[{"id":"a","category":"c","severity":"low","confidence":2,)"
+               R"("languages":["en"],"description":"d","patterns":["x"]}]})")
+          .find("/rules/0/confidence"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(R"({"version":1,"rules":[{"id":"a","category":"c","severity":"low","colour":1,)"
+               R"("languages":["en"],"description":"d","patterns":["x"]}]})")
+          .find("/rules/0/colour: unknown key"),
+      std::string::npos);
 }
 
 TEST(RulesParse, RejectsDuplicateIdsAndBadActions) {
   const std::string two = std::string(R"({"version":1,"rules":[)") + std::string(kValidRule) + "," +
                           std::string(kValidRule) + "]}";
   EXPECT_NE(error_of(two).find("duplicate rule id \"r1\""), std::string::npos);
-  EXPECT_NE(error_of(std::string(R"({"version":1,"actions":{"default":{"high":"explode"}},"rules":[)") +
-                     std::string(kValidRule) + "]}")
-                .find("/actions/default/high"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(std::string(R"({"version":1,"actions":{"default":{"high":"explode"}},"rules":[)") +
+               std::string(kValidRule) + "]}")
+          .find("/actions/default/high"),
+      std::string::npos);
   EXPECT_NE(error_of(std::string(R"({"version":1,"actions":{"sources":{"irc":{}}},"rules":[)") +
                      std::string(kValidRule) + "]}")
                 .find("/actions/sources/irc"),
@@ -94,7 +98,8 @@ TEST(RulesParse, TheProjectRulesCoverEveryCategoryAndLanguage) {
   std::map<std::string, std::set<std::string>> languages_by_category;
   for (const auto& rule : rules->rules) {
     categories.insert(rule.category);
-    for (const auto& language : rule.languages) languages_by_category[rule.category].insert(language);
+    for (const auto& language : rule.languages)
+      languages_by_category[rule.category].insert(language);
   }
   for (const char* category :
        {"structural_tags", "role_hijack", "metadata_spoofing", "instruction_override", "new_role",
