@@ -18,6 +18,7 @@ int run(int argc, char** argv) {
   add_guest_commands(app, exit_code);
   add_logs_command(app, exit_code);
   add_policy_command(app, exit_code);
+  add_scan_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -33,7 +33,8 @@ struct Finding {
   // Byte span in the ORIGINAL text; begin == end means "the text as a whole".
   std::size_t begin = 0;
   std::size_t end = 0;
-  std::string reason;  // human-readable why (judge reasoning, rule description)
+  std::string reason;             // human-readable why (judge reasoning, rule description)
+  Action action = Action::allow;  // set by the pipeline from the source's action table
 };
 
 struct LayerInput {

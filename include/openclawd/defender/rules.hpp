@@ -1,0 +1,99 @@
+#pragma once
+// Layer 1 rules as data (policies/defender/rules.json) and their compiled form:
+// every pattern of every rule in one Vectorscan database, matched in one
+// linear-time pass over the whole normalized text.
+
+#include <array>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "openclawd/core/result.hpp"
+#include "openclawd/defender/layer.hpp"
+#include "openclawd/defender/normalizer.hpp"
+
+namespace openclawd::defender {
+
+// The sources a text can come from; rules and actions can be limited to some.
+inline constexpr std::array<std::string_view, 6> kSources = {
+    "discord_message", "tool_result", "web_fetch", "email", "outbound_message", "tool_call"};
+bool is_known_source(std::string_view source);
+
+std::optional<Severity> parse_severity(std::string_view text);
+std::optional<Action> parse_action(std::string_view text);
+
+struct Rule {
+  std::string id;        // "instruction_override.en"
+  std::string category;  // "instruction_override"
+  Severity severity = Severity::medium;
+  double confidence = 0.8;             // 0..1
+  std::vector<std::string> patterns;   // Vectorscan regexes, matched case-insensitively
+  std::vector<std::string> languages;  // "en", "ja", ... or "any"
+  std::vector<std::string> sources;    // empty: every source
+  std::string description;
+  std::optional<Action> action;            // overrides the severity -> action table
+  std::string replacement = "[filtered]";  // what the sanitizer puts in place of a match
+  bool redact_evidence = false;            // credentials: never echo the match
+  // Context rules (category "discussion") raise no finding; they mark texts that
+  // talk about attacks, in which quoted non-critical matches are only warned about.
+  bool is_context() const { return category == "discussion"; }
+};
+
+// What to do by severity, per source.
+struct ActionPolicy {
+  std::array<Action, 4> by_severity = {Action::warn, Action::sanitize, Action::block,
+                                       Action::block};  // low, medium, high, critical
+  std::map<std::string, std::array<Action, 4>, std::less<>> per_source;
+  Action action_for(std::string_view source, Severity severity) const;
+};
+
+struct RuleSet {
+  std::vector<Rule> rules;
+  ActionPolicy actions;
+};
+
+// Parses and validates rules; `origin` names the input in error messages.
+// Errors name the rule by JSON pointer ("/rules/3/severity") and say the fix.
+Result<RuleSet> parse_rules(std::string_view json_text, std::string_view origin);
+Result<RuleSet> load_rules_file(const std::filesystem::path& path);
+
+// A rule match in the normalized text.
+struct RuleMatch {
+  std::size_t rule_index = 0;
+  std::size_t begin = 0;  // normalized byte offsets
+  std::size_t end = 0;
+};
+
+// Compiled rules. Thread-safe: scratch space is taken from an internal pool.
+class RuleEngine {
+ public:
+  // Folds every pattern like the normalizer folds text, then compiles them
+  // together. An invalid pattern is reported with its rule id and the reason.
+  static Result<std::shared_ptr<const RuleEngine>> compile(RuleSet rules,
+                                                           const Normalizer& normalizer);
+  ~RuleEngine();
+  RuleEngine(const RuleEngine&) = delete;
+  RuleEngine& operator=(const RuleEngine&) = delete;
+
+  // Every match of every rule that applies to `source`, overlapping matches
+  // of one rule merged, ordered by position.
+  Result<std::vector<RuleMatch>> match(std::string_view normalized_text,
+                                       std::string_view source) const;
+
+  const RuleSet& rules() const { return rules_; }
+  std::size_t pattern_count() const { return pattern_rule_.size(); }
+
+  struct Database;
+
+ private:
+  RuleEngine() = default;
+  RuleSet rules_;
+  std::vector<std::size_t> pattern_rule_;  // pattern id -> rule index
+  std::unique_ptr<Database> database_;
+};
+
+}  // namespace openclawd::defender

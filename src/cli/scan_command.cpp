@@ -1,0 +1,153 @@
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <string>
+
+#include "commands.hpp"
+#include "openclawd/config/config.hpp"
+#include "openclawd/defender/scan.hpp"
+
+namespace openclawd::cli {
+namespace {
+
+constexpr int kExitAllow = 0;
+constexpr int kExitFlagged = 1;
+constexpr int kExitError = 2;
+
+struct ScanOptions {
+  std::string source = "tool_result";
+  bool json = false;
+  bool jsonl = false;
+  std::string rules;
+  std::string config;
+  std::size_t max_bytes = defender::PipelineSettings{}.max_input_bytes;
+};
+
+// --rules, else the config's defender.rules, else $OPENCLAWD_DEFENDER_RULES,
+// else the installed policy.
+Result<std::filesystem::path> rules_path(const ScanOptions& options) {
+  if (!options.rules.empty()) return std::filesystem::path(options.rules);
+  if (!options.config.empty()) {
+    auto config = config::load_config(options.config);
+    if (!config) return config.error();
+    if (config->defender.rules.empty()) {
+      return make_error(options.config + ": /defender/rules is not set; set it or pass --rules");
+    }
+    return config->defender.rules;
+  }
+  if (const char* from_env = std::getenv("OPENCLAWD_DEFENDER_RULES"); from_env && *from_env) {
+    return std::filesystem::path(from_env);
+  }
+  return std::filesystem::path(OPENCLAWD_DEFAULT_DEFENDER_RULES);
+}
+
+void print_human(const defender::ScanResult& result) {
+  std::cout << "action: " << defender::to_string(result.action) << "\n";
+  if (!result.rejected.empty()) std::cout << "rejected: " << result.rejected << "\n";
+  for (const auto& finding : result.findings) {
+    std::cout << "  " << finding.rule << " (" << finding.category << ", "
+              << defender::to_string(finding.severity) << ", " << finding.confidence << ") -> "
+              << defender::to_string(finding.action) << " bytes " << finding.begin << "-"
+              << finding.end << ": " << finding.evidence << "\n";
+  }
+  if (result.sanitized) std::cout << "sanitized:\n" << *result.sanitized << "\n";
+}
+
+int scan_one(const defender::ScanPipeline& pipeline, const ScanOptions& options) {
+  const std::string text{std::istreambuf_iterator<char>(std::cin),
+                         std::istreambuf_iterator<char>()};
+  const auto result = pipeline.scan(text, options.source);
+  if (options.json) {
+    std::cout << defender::to_json(result).dump() << "\n";
+  } else {
+    print_human(result);
+  }
+  return result.flagged() ? kExitFlagged : kExitAllow;
+}
+
+// One JSON object per line in ({"id", "text", "source"}), one result per line out.
+int scan_lines(const defender::ScanPipeline& pipeline, const ScanOptions& options) {
+  int exit_code = kExitAllow;
+  std::string line;
+  std::size_t line_number = 0;
+  while (std::getline(std::cin, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const auto request = nlohmann::json::parse(line, nullptr, false);
+    nlohmann::json out;
+    std::string problem;
+    if (request.is_discarded() || !request.is_object()) {
+      problem = "not a JSON object";
+    } else if (!request.contains("text") || !request["text"].is_string()) {
+      problem = "\"text\" must be a string";
+    } else if (request.contains("source") &&
+               (!request["source"].is_string() ||
+                !defender::is_known_source(request["source"].get<std::string>()))) {
+      problem =
+          "\"source\" must be one of discord_message, tool_result, web_fetch, email, "
+          "outbound_message, tool_call";
+    }
+    const nlohmann::json id =
+        request.is_object() && request.contains("id") ? request["id"] : nullptr;
+    if (!problem.empty()) {
+      out = {{"id", id}, {"error", "stdin line " + std::to_string(line_number) + ": " + problem}};
+      exit_code = kExitError;
+    } else {
+      const std::string source = request.value("source", options.source);
+      out = defender::to_json(pipeline.scan(request["text"].get<std::string>(), source));
+      out["id"] = id;
+      if (out["flagged"].get<bool>() && exit_code == kExitAllow) exit_code = kExitFlagged;
+    }
+    std::cout << out.dump() << "\n";
+  }
+  return exit_code;
+}
+
+int run_scan(const ScanOptions& options) {
+  if (!defender::is_known_source(options.source)) {
+    std::cerr << "openclawd scan: unknown --source \"" << options.source
+              << "\"; use discord_message, tool_result, web_fetch, email, outbound_message or "
+                 "tool_call\n";
+    return kExitError;
+  }
+  auto path = rules_path(options);
+  if (!path) {
+    std::cerr << "openclawd scan: " << path.error().message << "\n";
+    return kExitError;
+  }
+  defender::PipelineSettings settings;
+  settings.max_input_bytes = options.max_bytes;
+  auto pipeline = defender::ScanPipeline::from_rules_file(*path, settings);
+  if (!pipeline) {
+    std::cerr << "openclawd scan: " << pipeline.error().message << "\n";
+    return kExitError;
+  }
+  return options.jsonl ? scan_lines(**pipeline, options) : scan_one(**pipeline, options);
+}
+
+}  // namespace
+
+void add_scan_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<ScanOptions>();
+  auto* scan = app.add_subcommand(
+      "scan", "Check text from stdin with the defender (exit 0 allow, 1 flagged, 2 error)");
+  scan->add_option("--source", options->source,
+                   "Where the text comes from: discord_message, tool_result, web_fetch, email, "
+                   "outbound_message, tool_call")
+      ->capture_default_str();
+  scan->add_flag("--json", options->json, "Print the result as JSON");
+  scan->add_flag(
+      "--jsonl", options->jsonl,
+      "Read one {\"id\",\"text\",\"source\"} object per line, write one result per line");
+  auto* rules =
+      scan->add_option("--rules", options->rules, "Rules file (policies/defender/rules.json)");
+  scan->add_option("--config", options->config, "Take defender.rules from this config file")
+      ->excludes(rules);
+  scan->add_option("--max-bytes", options->max_bytes, "Reject texts longer than this")
+      ->capture_default_str();
+  scan->callback([options, &exit_code] { exit_code = run_scan(*options); });
+}
+
+}  // namespace openclawd::cli

@@ -1,0 +1,110 @@
+#include "openclawd/defender/decision_log.hpp"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+
+namespace openclawd::defender {
+namespace {
+
+std::string utc_now() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() %
+      1000000;
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char buffer[40];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &parts);
+  std::string fraction = std::to_string(micros);
+  return std::string(buffer) + "." + std::string(6 - fraction.size(), '0') + fraction + "Z";
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(hex[digest[i] >> 4]);
+    out.push_back(hex[digest[i] & 0xF]);
+  }
+  return out;
+}
+
+nlohmann::json decision_record(std::string_view text, std::string_view source,
+                               const ScanResult& result, bool log_inputs) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& finding : result.findings) {
+    nlohmann::json entry = {
+        {"layer", finding.layer},           {"rule", finding.rule},
+        {"category", finding.category},     {"severity", to_string(finding.severity)},
+        {"confidence", finding.confidence}, {"action", to_string(finding.action)},
+        {"begin", finding.begin},           {"end", finding.end}};
+    if (log_inputs) entry["evidence"] = finding.evidence;
+    findings.push_back(std::move(entry));
+  }
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& layer : result.layers) {
+    nlohmann::json entry = {
+        {"layer", layer.layer}, {"ran", layer.ran}, {"duration_us", layer.duration.count()}};
+    if (!layer.ran) entry["skip_reason"] = layer.skip_reason;
+    if (!layer.error.empty()) entry["error"] = layer.error;
+    layers.push_back(std::move(entry));
+  }
+  nlohmann::json record = {{"time", utc_now()},
+                           {"source", source},
+                           {"action", to_string(result.action)},
+                           {"input_sha256", sha256_hex(text)},
+                           {"input_bytes", text.size()},
+                           {"findings", std::move(findings)},
+                           {"layers", std::move(layers)},
+                           {"duration_us", result.duration.count()}};
+  if (!result.rejected.empty()) record["rejected"] = result.rejected;
+  if (log_inputs) record["text"] = std::string(text);
+  return record;
+}
+
+Result<std::unique_ptr<DecisionLog>> DecisionLog::open(DecisionLogSettings settings) {
+  const int fd = ::open(settings.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    return make_error("cannot open the defender decision log " + settings.file.string() + ": " +
+                      std::strerror(errno) + "; check defender.log_file and its directory");
+  }
+  return std::unique_ptr<DecisionLog>(new DecisionLog(std::move(settings), fd));
+}
+
+DecisionLog::~DecisionLog() {
+  ::close(fd_);
+}
+
+Status DecisionLog::record(std::string_view text, std::string_view source,
+                           const ScanResult& result) {
+  // Invalid UTF-8 in a logged text is replaced rather than making dump() throw.
+  const std::string line = decision_record(text, source, result, settings_.log_inputs)
+                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                           "\n";
+  std::lock_guard lock(mutex_);
+  std::size_t written = 0;
+  while (written < line.size()) {
+    const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_error("cannot write the defender decision log " + settings_.file.string() + ": " +
+                        std::strerror(errno));
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  return ok_status();
+}
+
+}  // namespace openclawd::defender

@@ -1,0 +1,184 @@
+#include <algorithm>
+
+#include "openclawd/defender/scan.hpp"
+#include "rule_findings.hpp"
+
+namespace openclawd::defender {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::chrono::microseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+}
+
+double best_confidence(const std::vector<Finding>& findings,
+                       const std::vector<LayerReport>& layers) {
+  double best = 0.0;
+  for (const auto& finding : findings) best = std::max(best, finding.confidence);
+  for (const auto& layer : layers) {
+    if (layer.injection_score) best = std::max(best, *layer.injection_score);
+  }
+  return best;
+}
+
+LayerReport skipped(std::string_view name, std::string reason) {
+  LayerReport report;
+  report.layer = std::string(name);
+  report.skip_reason = std::move(reason);
+  return report;
+}
+
+}  // namespace
+
+ScanPipeline::ScanPipeline(PipelineSettings settings, Normalizer normalizer,
+                           std::shared_ptr<const RuleEngine> rules,
+                           std::unique_ptr<Layer> classifier, std::unique_ptr<Layer> judge)
+    : settings_(settings),
+      normalizer_(std::move(normalizer)),
+      rules_(std::move(rules)),
+      classifier_(std::move(classifier)),
+      judge_(std::move(judge)) {}
+
+Result<std::unique_ptr<ScanPipeline>> ScanPipeline::from_rules_file(
+    const std::filesystem::path& rules_path, PipelineSettings settings) {
+  auto normalizer = Normalizer::create(settings.normalizer);
+  if (!normalizer) return normalizer.error();
+  auto rules = load_rules_file(rules_path);
+  if (!rules) return rules.error();
+  auto engine = RuleEngine::compile(std::move(*rules), *normalizer);
+  if (!engine) return engine.error().context(rules_path.string());
+  return std::make_unique<ScanPipeline>(settings, std::move(*normalizer), std::move(*engine));
+}
+
+LayerReport ScanPipeline::run_rules(std::string_view text, std::string_view source,
+                                    NormalizedText& normalized) const {
+  const auto start = Clock::now();
+  LayerReport report;
+  report.layer = "rules";
+  report.ran = true;
+  normalized = normalizer_.normalize(text);
+  auto matches = rules_->match(normalized.text, source);
+  if (!matches) {
+    report.error = matches.error().message;
+  } else {
+    report.findings = rule_findings(rules_->rules(), *matches, normalized, text);
+  }
+  report.duration = since(start);
+  return report;
+}
+
+ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
+                              const nlohmann::json* context) const {
+  const auto start = Clock::now();
+  const auto deadline = start + settings_.time_budget;
+  const ActionPolicy& policy = rules_->rules().actions;
+  ScanResult result;
+
+  if (text.size() > settings_.max_input_bytes) {
+    result.action = Action::block;
+    result.rejected = "input is " + std::to_string(text.size()) + " bytes, over the cap of " +
+                      std::to_string(settings_.max_input_bytes) +
+                      " bytes (defender max_input_bytes); it was not scanned";
+    result.duration = since(start);
+    return result;
+  }
+
+  NormalizedText normalized;
+  result.layers.push_back(run_rules(text, source, normalized));
+  auto& findings = result.findings;
+  for (auto finding : result.layers.back().findings) findings.push_back(std::move(finding));
+  if (!result.layers.back().error.empty()) {
+    // Layer 1 could not look at the text: never let it through unscanned.
+    result.action = Action::block;
+    result.rejected = "rule engine failed: " + result.layers.back().error;
+  }
+
+  bool early_exit = false;
+  for (const auto& finding : findings) {
+    if (finding.severity == Severity::critical &&
+        policy.action_for(source, finding.severity) == Action::block) {
+      early_exit = settings_.early_exit_on_critical;
+    }
+  }
+
+  auto run_layer = [&](Layer& layer) {
+    LayerInput input;
+    input.original_text = text;
+    input.normalized_text = normalized.main_text();
+    input.source = source;
+    input.context = context;
+    input.prior_findings = findings;
+    input.best_confidence = best_confidence(findings, result.layers);
+    input.deadline = deadline;
+    const auto layer_start = Clock::now();
+    LayerReport report = layer.evaluate(input);
+    report.layer = std::string(layer.name());
+    report.ran = true;
+    if (report.duration.count() == 0) report.duration = since(layer_start);
+    for (const auto& finding : report.findings) findings.push_back(finding);
+    result.layers.push_back(std::move(report));
+  };
+
+  if (classifier_) {
+    if (early_exit || !result.rejected.empty()) {
+      result.layers.push_back(
+          skipped(classifier_->name(), "early exit: Layer 1 blocked on a critical rule"));
+    } else if (Clock::now() >= deadline) {
+      result.layers.push_back(skipped(classifier_->name(), "time budget exhausted"));
+    } else {
+      run_layer(*classifier_);
+    }
+  }
+  if (judge_) {
+    const double best = best_confidence(findings, result.layers);
+    if (early_exit || !result.rejected.empty()) {
+      result.layers.push_back(
+          skipped(judge_->name(), "early exit: Layer 1 blocked on a critical rule"));
+    } else if (best < settings_.escalation_low || best >= settings_.escalation_high) {
+      result.layers.push_back(
+          skipped(judge_->name(), "best confidence outside the escalation band"));
+    } else if (Clock::now() >= deadline) {
+      result.layers.push_back(skipped(judge_->name(), "time budget exhausted"));
+    } else {
+      run_layer(*judge_);
+    }
+  }
+
+  // Actions: the rule's own, else the source's table by severity; the text gets
+  // the strongest. A sanitize that has no span to cut becomes a block.
+  std::vector<Redaction> redactions;
+  for (auto& finding : findings) {
+    const Rule* rule = nullptr;
+    if (finding.layer == "rules") {
+      for (const auto& candidate : rules_->rules().rules) {
+        if (candidate.id == finding.rule) rule = &candidate;
+      }
+    }
+    finding.action =
+        rule && rule->action ? *rule->action : policy.action_for(source, finding.severity);
+    if (finding.action == Action::sanitize) {
+      if (finding.begin == finding.end) {
+        finding.action = Action::block;
+      } else {
+        redactions.push_back({finding.begin, finding.end, rule ? rule->replacement : "[filtered]"});
+      }
+    }
+    result.action = std::max(result.action, finding.action);
+  }
+  for (auto& layer : result.layers) {
+    for (auto& layer_finding : layer.findings) {
+      for (const auto& finding : findings) {
+        if (finding.layer == layer_finding.layer && finding.rule == layer_finding.rule &&
+            finding.begin == layer_finding.begin) {
+          layer_finding.action = finding.action;
+        }
+      }
+    }
+  }
+  if (result.action == Action::sanitize) result.sanitized = apply_redactions(text, redactions);
+  result.duration = since(start);
+  return result;
+}
+
+}  // namespace openclawd::defender
