@@ -9,7 +9,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "common/temp_dir.hpp"
 #include "netns.hpp"
+#include "openclawd/net/egress_log.hpp"
 #include "openclawd/net/firewall.hpp"
 #include "openclawd/net/ruleset.hpp"
 #include "probes.hpp"
@@ -227,6 +235,81 @@ TEST_F(FirewallIntegration, AllowlistModeOpensOnlyAllowedDestinations) {
   // A re-apply recreates the sets and carries the allowed address over.
   ASSERT_TRUE(apply_in_host(*firewall, *ruleset));
   EXPECT_TRUE(testing::tcp_probe(oc_, "192.168.83.130", 80, web)) << "after re-apply";
+}
+
+class KnownNames : public DestinationNames {
+ public:
+  std::optional<std::string> name_for(std::string_view vm, Ipv4Address address) const override {
+    if (vm == "openclaw" && address.to_string() == "192.168.83.130") return "web.example.test";
+    return std::nullopt;
+  }
+};
+
+std::vector<nlohmann::json> read_lines(const std::filesystem::path& file) {
+  std::vector<nlohmann::json> lines;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+TEST_F(FirewallIntegration, EgressLogNamesTheVmAndRotates) {
+  auto ruleset = compile_ruleset(settings_);
+  ASSERT_TRUE(ruleset.ok());
+  auto firewall = make_netlink_firewall(std::chrono::seconds(30));
+  ASSERT_TRUE(apply_in_host(*firewall, *ruleset));
+
+  openclawd::testing::TempDir dir;
+  const auto file = dir.path() / "egress.jsonl";
+  boost::asio::io_context io;
+  auto work = boost::asio::make_work_guard(io);
+  KnownNames names;
+  Result<std::unique_ptr<EgressLog>> log = make_error("not opened");
+  {
+    EnterNetns inside(host_);
+    log = open_egress_log(io, EgressLogSettings{83, file, 2048, 3}, &names);
+  }
+  ASSERT_TRUE(log.ok()) << log.error().message;
+  std::thread runner([&io] { io.run(); });
+
+  auto web = testing::listener(up_, SOCK_STREAM, "0.0.0.0", 80);
+  auto other = testing::listener(host_, SOCK_STREAM, "192.168.83.1", 2222);
+  ASSERT_TRUE(testing::tcp_probe(oc_, "192.168.83.130", 80, web));
+  EXPECT_FALSE(testing::tcp_probe(gog_, "192.168.83.1", 2222, other));
+  auto dns = testing::listener(up_, SOCK_DGRAM, "0.0.0.0", 5353);
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(testing::udp_probe(oc_, "192.168.83.130", 5353, dns));
+
+  for (int i = 0; i < 50 && (*log)->counters().accepted < 21; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const auto counters = (*log)->counters();
+  log = make_error("closed");
+  work.reset();
+  runner.join();
+
+  EXPECT_EQ(counters.accepted, 21u);
+  EXPECT_GE(counters.dropped, 1u);
+  EXPECT_GE(counters.rotations, 1u);
+  EXPECT_EQ(counters.malformed, 0u);
+  std::vector<nlohmann::json> lines;
+  for (const auto& f :
+       {file.string() + ".3", file.string() + ".2", file.string() + ".1", file.string()}) {
+    for (auto& l : read_lines(f)) lines.push_back(std::move(l));
+  }
+  EXPECT_EQ(lines.size(), counters.lines_written);
+  bool web_seen = false, drop_seen = false;
+  for (const auto& l : lines) {
+    if (l["vm"] == "openclaw" && l["proto"] == "tcp" && l["dst"] == "192.168.83.130" &&
+        l["dport"] == 80) {
+      web_seen = true;
+      EXPECT_EQ(l["verdict"], "accept");
+      EXPECT_EQ(l["src"], "192.168.83.2");
+      EXPECT_EQ(l["dns_name"], "web.example.test");
+      EXPECT_TRUE(l.contains("ts") && l.contains("sport"));
+    }
+    if (l["vm"] == "gogcli" && l["verdict"] == "drop" && l["dport"] == 2222) drop_seen = true;
+  }
+  EXPECT_TRUE(web_seen) << "no accept line for openclaw -> 192.168.83.130:80";
+  EXPECT_TRUE(drop_seen) << "no drop line for gogcli -> host:2222";
 }
 
 }  // namespace
