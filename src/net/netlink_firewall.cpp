@@ -112,6 +112,38 @@ class NetlinkFirewall final : public Firewall {
     return ok_status();
   }
 
+  Status allow_destinations(std::string_view vm, const std::vector<Ipv4Address>& addresses,
+                            std::chrono::seconds ttl) override {
+    std::lock_guard lock(mutex_);
+    const std::string set = allowlist_set_name(vm);
+    if (!sets_.count(set)) {
+      return make_error(fmt::format(
+          "allowlist: VM '{}' has no set inet {} {}; is it configured and the ruleset applied?", vm,
+          kTableName, set));
+    }
+    const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(ttl + grace_);
+    const auto now = Clock::now();
+    auto& entries = allowed_[set];
+    SetElements fresh{set, {}};
+    for (auto a : addresses) {
+      auto found = entries.find(a.value);
+      if (found == entries.end() || found->second <= now + std::chrono::seconds(1)) {
+        fresh.elements.emplace_back(a, timeout);
+      }
+    }
+    if (fresh.elements.empty()) return ok_status();
+    auto socket = NfnlSocket::open();
+    if (!socket) return socket.error();
+    NfnlBatch batch;
+    lower_set_elements(fresh, batch);
+    if (auto status = (*socket)->commit(batch); !status) {
+      return status.error().context(
+          fmt::format("allowing {} addresses for VM '{}'", fresh.elements.size(), vm));
+    }
+    for (const auto& [a, t] : fresh.elements) entries[a.value] = now + timeout;
+    return ok_status();
+  }
+
  private:
   std::mutex mutex_;
   std::chrono::seconds grace_;

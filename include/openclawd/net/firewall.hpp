@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "openclawd/core/result.hpp"
 #include "openclawd/net/ruleset.hpp"
@@ -26,6 +27,10 @@ class Firewall : public DestinationAllowlist {
   // transaction. On failure the previous ruleset stays and the error carries
   // the kernel's reason. Tables outlive the process (fail closed).
   virtual Status apply(const Ruleset& ruleset) = 0;
+  // allow_destination for many addresses in one transaction (addresses
+  // already allowed keep their current expiry).
+  virtual Status allow_destinations(std::string_view vm, const std::vector<Ipv4Address>& addresses,
+                                    std::chrono::seconds ttl) = 0;
   // Removes openclawd's tables (uninstall; not done on daemon exit).
   virtual Status remove() = 0;
 };
