@@ -2,8 +2,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "common/temp_dir.hpp"
 #include "netns.hpp"
+#include "openclawd/net/host_network.hpp"
 #include "openclawd/net/link_manager.hpp"
+#include "openclawd/net/ruleset.hpp"
 
 namespace openclawd::net {
 namespace {
@@ -86,6 +89,32 @@ TEST_F(LinkManagerIntegration, ReportsWrongExistingLinksWithoutTouchingThem) {
   auto no_bridge = links_->ensure_tap("newtap", "root", "missingbr");
   ASSERT_FALSE(no_bridge.ok());
   EXPECT_NE(no_bridge.error().message.find("missingbr"), std::string::npos);
+}
+
+TEST_F(LinkManagerIntegration, HostNetworkBuildsBridgeRulesLogAndTaps) {
+  NetworkSettings settings;
+  settings.bridge = "microbr";
+  settings.address = address_;
+  settings.guests = {{"openclaw", "microvm-oc", *MacAddress::parse("02:00:00:00:00:01"),
+                      *Ipv4Address::parse("192.168.83.2")}};
+  openclawd::testing::TempDir dir;
+  boost::asio::io_context io;
+  auto firewall = make_netlink_firewall(std::chrono::seconds(30));
+  EnterNetns inside(ns_);
+  HostNetwork network(io, settings, "nobody", EgressLogSettings{0, dir.path() / "egress.jsonl"},
+                      *links_, *firewall, nullptr);
+  auto started = network.start();
+  ASSERT_TRUE(started.ok()) << started.error().message;
+  EXPECT_NE(show("microbr").find("inet 192.168.83.1/24"), std::string::npos);
+  EXPECT_NE(testing::sh(in_ns(ns_, "nft list table inet openclawd")).out.find("microbr"),
+            std::string::npos);
+  EXPECT_TRUE(network.status().contains("egress_log")) << network.status().dump();
+  ASSERT_TRUE(network.attach_guest("openclaw"));
+  EXPECT_NE(show("microvm-oc").find("master microbr"), std::string::npos);
+  EXPECT_FALSE(network.attach_guest("ghost").ok());
+  ASSERT_TRUE(network.detach_guest("openclaw"));
+  EXPECT_NE(testing::sh(in_ns(ns_, "ip link show microvm-oc")).exit_code, 0);
+  network.stop();
 }
 
 }  // namespace
