@@ -237,6 +237,23 @@ TEST_F(FirewallIntegration, AllowlistModeOpensOnlyAllowedDestinations) {
   EXPECT_TRUE(testing::tcp_probe(oc_, "192.168.83.130", 80, web)) << "after re-apply";
 }
 
+TEST_F(FirewallIntegration, KernelHoldsTheSameRulesAsNftLoadingTheRenderedText) {
+  auto ruleset = compile_ruleset(settings_);
+  ASSERT_TRUE(ruleset.ok());
+  auto firewall = make_netlink_firewall(std::chrono::seconds(30));
+  ASSERT_TRUE(apply_in_host(*firewall, *ruleset));
+  // The golden-tested text, loaded by nft itself into an empty namespace.
+  const std::string other = namespaces_.add("ocd-net-fw-text-" + std::to_string(::getpid()));
+  auto loaded = openclawd::testing::run_command({"ip", "netns", "exec", other, "nft", "-f", "-"},
+                                                std::chrono::seconds(30), render_text(*ruleset));
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
+  for (const char* table : {"table bridge openclawd", "table inet openclawd"}) {
+    const std::string ours = nft_list(table);
+    ASSERT_FALSE(ours.empty());
+    EXPECT_EQ(ours, sh(in_ns(other, std::string("nft list ") + table)).out) << table;
+  }
+}
+
 class KnownNames : public DestinationNames {
  public:
   std::optional<std::string> name_for(std::string_view vm, Ipv4Address address) const override {
