@@ -20,6 +20,8 @@ void parse_network(ObjectReader& reader, const ParseContext& context, NetworkCon
 void parse_dns(ObjectReader& reader, const ParseContext& context, DnsConfig& out);
 void parse_audit(ObjectReader& reader, const ParseContext& context, AuditConfig& out);
 void parse_defender(ObjectReader& reader, const ParseContext& context, DefenderConfig& out);
+void parse_secrets(ObjectReader& reader, const ParseContext& context, SecretsConfig& out);
+void parse_vm_secrets(ObjectReader& reader, VmSecretsConfig& out);
 void parse_vm(ObjectReader& reader, const ParseContext& context, VmConfig& out);
 
 // Cross-checks that need the whole config (duplicates, dependencies, subnet,
