@@ -17,6 +17,7 @@ int run(int argc, char** argv) {
   add_status_command(app, exit_code);
   add_guest_commands(app, exit_code);
   add_logs_command(app, exit_code);
+  add_rotate_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

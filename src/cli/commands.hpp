@@ -12,5 +12,6 @@ void add_version_command(CLI::App& app, int& exit_code);
 void add_status_command(CLI::App& app, int& exit_code);
 void add_guest_commands(CLI::App& app, int& exit_code);  // start, stop, restart
 void add_logs_command(CLI::App& app, int& exit_code);
+void add_rotate_command(CLI::App& app, int& exit_code);
 
 }  // namespace openclawd::cli
