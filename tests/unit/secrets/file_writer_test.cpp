@@ -1,7 +1,7 @@
 #include "openclawd/secrets/file_writer.hpp"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
