@@ -14,5 +14,6 @@ void add_guest_commands(CLI::App& app, int& exit_code);  // start, stop, restart
 void add_logs_command(CLI::App& app, int& exit_code);
 void add_policy_command(CLI::App& app, int& exit_code);  // policy check gogcli
 void add_scan_command(CLI::App& app, int& exit_code);    // defender scan (scan_command.cpp)
+void add_rotate_command(CLI::App& app, int& exit_code);
 
 }  // namespace openclawd::cli

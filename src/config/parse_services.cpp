@@ -56,6 +56,7 @@ void parse_dns(ObjectReader& reader, const ParseContext& context, DnsConfig& out
 void parse_audit(ObjectReader& reader, const ParseContext& context, AuditConfig& out) {
   reader.boolean("enabled", out.enabled);
   reader.path("log_file", out.log_file, context.base_dir);
+  reader.boolean("enable_kernel_audit", out.enable_kernel_audit);
 }
 
 void parse_defender(ObjectReader& reader, const ParseContext& context, DefenderConfig& out) {

@@ -26,6 +26,7 @@ void parse_top_level(ObjectReader& root, const ParseContext& context, Config& co
       Need::required);
   root.object("dns", [&](ObjectReader& r) { parse_dns(r, context, config.dns); });
   root.object("audit", [&](ObjectReader& r) { parse_audit(r, context, config.audit); });
+  root.object("secrets", [&](ObjectReader& r) { parse_secrets(r, context, config.secrets); });
   root.object("defender", [&](ObjectReader& r) { parse_defender(r, context, config.defender); });
   root.object_array(
       "vms",

@@ -36,6 +36,7 @@ void parse_vm(ObjectReader& reader, const ParseContext& context, VmConfig& vm) {
     share.boolean("readonly", s.readonly);
     vm.shares.push_back(std::move(s));
   });
+  reader.object("secrets", [&](ObjectReader& r) { parse_vm_secrets(r, vm.secrets); });
   reader.integer("vsock_cid", 3, 0xfffffffe,
                  [&](std::int64_t cid) { vm.vsock_cid = static_cast<std::uint32_t>(cid); });
   reader.path("serial_log", vm.serial_log, context.base_dir);

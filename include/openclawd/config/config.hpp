@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "openclawd/config/network.hpp"
+#include "openclawd/config/secrets.hpp"
 #include "openclawd/config/services.hpp"
 #include "openclawd/config/vm.hpp"
 #include "openclawd/core/result.hpp"
@@ -45,6 +46,7 @@ struct Config {
   NetworkConfig network;
   DnsConfig dns;
   AuditConfig audit;
+  SecretsConfig secrets;
   DefenderConfig defender;
   std::vector<VmConfig> vms;
 

@@ -28,7 +28,8 @@ struct DnsConfig {
 
 struct AuditConfig {
   bool enabled = true;
-  std::filesystem::path log_file;  // default <log_dir>/audit.jsonl
+  std::filesystem::path log_file;   // default <log_dir>/audit.jsonl
+  bool enable_kernel_audit = true;  // turn kernel audit on when it is off (off again at stop)
 };
 
 struct DefenderConfig {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "openclawd/config/net_types.hpp"
+#include "openclawd/config/secrets.hpp"
 
 namespace openclawd::config {
 
@@ -58,6 +59,7 @@ struct VmConfig {
   RestartConfig restart;
   std::vector<std::string> depends_on;
   int shutdown_timeout_s = 60;  // ACPI power button, then destroy
+  VmSecretsConfig secrets;
 };
 
 }  // namespace openclawd::config
