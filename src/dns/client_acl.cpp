@@ -27,8 +27,8 @@ Result<ClientAcl> ClientAcl::make(const std::vector<ClientNetwork>& networks,
   for (const auto& guest : guests) {
     const auto ip = parse_ipv4(guest.ip);
     if (!ip) {
-      return make_error(fmt::format("VM {}: address \"{}\" is not an IPv4 address", guest.vm,
-                                    guest.ip));
+      return make_error(
+          fmt::format("VM {}: address \"{}\" is not an IPv4 address", guest.vm, guest.ip));
     }
     acl.guests_.emplace(*ip, guest.vm);
   }

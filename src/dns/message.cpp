@@ -104,7 +104,8 @@ Bytes reply_header_and_question(const Query& query, std::uint16_t flags) {
 
 bool same_name(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
 }
 
@@ -112,31 +113,51 @@ bool same_name(std::string_view a, std::string_view b) {
 
 std::string rcode_name(int rcode) {
   switch (rcode) {
-    case 0: return "NOERROR";
-    case 1: return "FORMERR";
-    case 2: return "SERVFAIL";
-    case 3: return "NXDOMAIN";
-    case 4: return "NOTIMP";
-    case 5: return "REFUSED";
-    default: return fmt::format("RCODE{}", rcode);
+    case 0:
+      return "NOERROR";
+    case 1:
+      return "FORMERR";
+    case 2:
+      return "SERVFAIL";
+    case 3:
+      return "NXDOMAIN";
+    case 4:
+      return "NOTIMP";
+    case 5:
+      return "REFUSED";
+    default:
+      return fmt::format("RCODE{}", rcode);
   }
 }
 
 std::string type_name(std::uint16_t type) {
   switch (type) {
-    case kTypeA: return "A";
-    case kTypeNs: return "NS";
-    case kTypeCname: return "CNAME";
-    case kTypeSoa: return "SOA";
-    case kTypePtr: return "PTR";
-    case kTypeMx: return "MX";
-    case kTypeTxt: return "TXT";
-    case kTypeAaaa: return "AAAA";
-    case 33: return "SRV";
-    case kTypeOpt: return "OPT";
-    case 65: return "HTTPS";
-    case 255: return "ANY";
-    default: return fmt::format("TYPE{}", type);
+    case kTypeA:
+      return "A";
+    case kTypeNs:
+      return "NS";
+    case kTypeCname:
+      return "CNAME";
+    case kTypeSoa:
+      return "SOA";
+    case kTypePtr:
+      return "PTR";
+    case kTypeMx:
+      return "MX";
+    case kTypeTxt:
+      return "TXT";
+    case kTypeAaaa:
+      return "AAAA";
+    case 33:
+      return "SRV";
+    case kTypeOpt:
+      return "OPT";
+    case 65:
+      return "HTTPS";
+    case 255:
+      return "ANY";
+    default:
+      return fmt::format("TYPE{}", type);
   }
 }
 
@@ -189,7 +210,8 @@ Result<std::string> read_name(ByteView packet, std::size_t& offset) {
 
 Result<Query> parse_query(ByteView packet) {
   if (packet.size() < kHeaderSize) {
-    return make_error(fmt::format("packet of {} bytes is shorter than a DNS header", packet.size()));
+    return make_error(
+        fmt::format("packet of {} bytes is shorter than a DNS header", packet.size()));
   }
   Query query;
   query.id = get16(packet, 0);
@@ -204,7 +226,8 @@ Result<Query> parse_query(ByteView packet) {
   auto question = read_question(packet, offset);
   if (!question) return question.error();
   query.question = std::move(*question);
-  query.question_wire.assign(packet.begin() + kHeaderSize, packet.begin() + static_cast<long>(offset));
+  query.question_wire.assign(packet.begin() + kHeaderSize,
+                             packet.begin() + static_cast<long>(offset));
   const std::uint16_t additional = get16(packet, 10);
   for (std::uint16_t i = 0; i < additional; ++i) {
     auto rr = read_record(packet, offset);
@@ -226,7 +249,8 @@ Result<Query> parse_query(ByteView packet) {
 
 Result<Message> parse_message(ByteView packet) {
   if (packet.size() < kHeaderSize) {
-    return make_error(fmt::format("packet of {} bytes is shorter than a DNS header", packet.size()));
+    return make_error(
+        fmt::format("packet of {} bytes is shorter than a DNS header", packet.size()));
   }
   Message message;
   message.id = get16(packet, 0);
@@ -252,8 +276,8 @@ Result<Message> parse_message(ByteView packet) {
 }
 
 Bytes build_empty_reply(const Query& query, Rcode rcode) {
-  const std::uint16_t flags = kFlagQr | (query.flags & (kFlagRd | kFlagCd)) | kFlagRa |
-                              static_cast<std::uint16_t>(rcode);
+  const std::uint16_t flags =
+      kFlagQr | (query.flags & (kFlagRd | kFlagCd)) | kFlagRa | static_cast<std::uint16_t>(rcode);
   Bytes out = reply_header_and_question(query, flags);
   if (query.has_edns) append_opt(out, query);
   return out;
@@ -262,7 +286,8 @@ Bytes build_empty_reply(const Query& query, Rcode rcode) {
 Result<Bytes> relay_answer(const Query& query, ByteView upstream, std::size_t max_size) {
   auto message = parse_message(upstream);
   if (!message) return message.error().context("upstream answer");
-  if (message->questions.size() != 1 || !same_name(message->questions[0].name, query.question.name) ||
+  if (message->questions.size() != 1 ||
+      !same_name(message->questions[0].name, query.question.name) ||
       message->questions[0].type != query.question.type) {
     return make_error("upstream answer is for another question");
   }

@@ -20,13 +20,13 @@ std::string normalize(std::string_view name) {
 Status check_pattern(const std::string& pattern, const std::string& where) {
   if (pattern.empty()) return make_error(fmt::format("{}: empty pattern; remove it", where));
   if (pattern == "*") return ok_status();
-  const std::string_view rest = pattern.starts_with("*.") ? std::string_view(pattern).substr(2)
-                                                          : std::string_view(pattern);
+  const std::string_view rest =
+      pattern.starts_with("*.") ? std::string_view(pattern).substr(2) : std::string_view(pattern);
   if (rest.empty() || rest.find('*') != std::string_view::npos || rest.starts_with('.') ||
       rest.find("..") != std::string_view::npos) {
-    return make_error(fmt::format(
-        "{}: \"{}\" is not a name or a \"*.suffix\" wildcard (e.g. \"*.example.com\")", where,
-        pattern));
+    return make_error(
+        fmt::format("{}: \"{}\" is not a name or a \"*.suffix\" wildcard (e.g. \"*.example.com\")",
+                    where, pattern));
   }
   return ok_status();
 }
@@ -51,13 +51,13 @@ Result<std::vector<std::string>> read_list(const nlohmann::json& section, const 
 Result<PolicyRules> read_rules(const nlohmann::json& section, const std::string& pointer,
                                const std::string& source) {
   if (!section.is_object()) {
-    return make_error(fmt::format("{}: {}: must be an object with \"allow\" and \"deny\"", source,
-                                  pointer));
+    return make_error(
+        fmt::format("{}: {}: must be an object with \"allow\" and \"deny\"", source, pointer));
   }
   for (const auto& [key, _] : section.items()) {
     if (key != "allow" && key != "deny") {
-      return make_error(fmt::format("{}: {}/{}: unknown key; use \"allow\" or \"deny\"", source,
-                                    pointer, key));
+      return make_error(
+          fmt::format("{}: {}/{}: unknown key; use \"allow\" or \"deny\"", source, pointer, key));
     }
   }
   auto allow = read_list(section, "allow", pointer, source);
@@ -93,8 +93,8 @@ DnsPolicy::DnsPolicy(PolicyRules default_rules, std::map<std::string, PolicyRule
 Result<DnsPolicy> DnsPolicy::load(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) {
-    return make_error(fmt::format("cannot read DNS policy {}: check /dns/policy in the config",
-                                  file.string()));
+    return make_error(
+        fmt::format("cannot read DNS policy {}: check /dns/policy in the config", file.string()));
   }
   std::stringstream text;
   text << in.rdbuf();

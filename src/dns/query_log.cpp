@@ -41,9 +41,10 @@ Status QueryLog::open() {
   if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path(), ec);
   out_.open(file_, std::ios::app);
   if (!out_) {
-    return make_error(fmt::format("cannot open DNS query log {}: check /dns/log_file and that its "
-                                  "directory is writable",
-                                  file_.string()));
+    return make_error(
+        fmt::format("cannot open DNS query log {}: check /dns/log_file and that its "
+                    "directory is writable",
+                    file_.string()));
   }
   size_ = std::filesystem::file_size(file_, ec);
   if (ec) size_ = 0;

@@ -55,8 +55,8 @@ bool QueryProcessor::handle(const ClientInfo& client, ByteView packet, Reply rep
                   parsed.error().message);
     return false;
   }
-  InFlight query{client, acl_.vm_of(client.address), std::move(*parsed), std::move(reply), started,
-                 false, {}};
+  InFlight query{
+      client, acl_.vm_of(client.address), std::move(*parsed), std::move(reply), started, false, {}};
   QueryRecord record;
   if (!acl_.allowed(client.address)) {
     query.reply(build_empty_reply(query.query, Rcode::refused));
@@ -89,9 +89,8 @@ bool QueryProcessor::handle(const ClientInfo& client, ByteView packet, Reply rep
   query.cached = probably_cached(query.query.question, started);
   auto shared = std::make_shared<InFlight>(std::move(query));
   const Question question = shared->query.question;
-  upstream_.resolve(question, [this, shared](Result<UpstreamAnswer> answer) {
-    finish(*shared, answer);
-  });
+  upstream_.resolve(question,
+                    [this, shared](Result<UpstreamAnswer> answer) { finish(*shared, answer); });
   return true;
 }
 
@@ -99,8 +98,8 @@ void QueryProcessor::finish(InFlight& query, const Result<UpstreamAnswer>& answe
   QueryRecord record;
   record.rule = query.rule;
   const std::size_t max_size = query.client.tcp ? 65535 : query.query.max_udp_reply();
-  Result<Bytes> reply = answer ? relay_answer(query.query, answer->packet, max_size)
-                               : Result<Bytes>(answer.error());
+  Result<Bytes> reply =
+      answer ? relay_answer(query.query, answer->packet, max_size) : Result<Bytes>(answer.error());
   if (!reply) {
     spdlog::warn("dns: {} {} for {}: {}", query.query.question.name,
                  type_name(query.query.question.type), client_text(query.client),
@@ -152,9 +151,9 @@ void QueryProcessor::log_and_count(const InFlight& query, QueryRecord record) {
   record.transport = query.client.tcp ? "tcp" : "udp";
   record.qname = query.query.question.name;
   record.qtype = type_name(query.query.question.type);
-  record.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() -
-                                                                            query.started)
-                          .count();
+  record.latency_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - query.started)
+          .count();
   VmCounters& counters = counters_[query.vm.empty() ? "unknown" : query.vm];
   ++counters.queries;
   if (record.action == "answered") ++counters.answered;

@@ -34,7 +34,8 @@ Status DnsServer::start() {
     if (!made) return made.error();
     upstream_ = std::move(*made);
   }
-  log_ = std::make_unique<QueryLog>(settings_.log_file, settings_.log_max_bytes, settings_.log_keep);
+  log_ =
+      std::make_unique<QueryLog>(settings_.log_file, settings_.log_max_bytes, settings_.log_keep);
   if (!settings_.log_file.empty()) {
     if (auto opened = log_->open(); !opened) return opened;
   }
@@ -44,8 +45,8 @@ Status DnsServer::start() {
     boost::system::error_code ec;
     const auto address = boost::asio::ip::make_address_v4(listen.address, ec);
     if (ec) {
-      return make_error(fmt::format("DNS listen address \"{}\" is not IPv4; check /dns/listen",
-                                    listen.address));
+      return make_error(
+          fmt::format("DNS listen address \"{}\" is not IPv4; check /dns/listen", listen.address));
     }
     auto udp = std::make_shared<UdpFrontend>(io_, *processor_);
     if (auto s = udp->bind({address, listen.port}); !s) return s;
@@ -82,7 +83,8 @@ nlohmann::json DnsServer::status() const {
   if (!processor_) return nullptr;
   nlohmann::json out = processor_->counters();
   nlohmann::json listen = nlohmann::json::array();
-  for (const auto& endpoint : bound()) listen.push_back(fmt::format("{}:{}", endpoint.address, endpoint.port));
+  for (const auto& endpoint : bound())
+    listen.push_back(fmt::format("{}:{}", endpoint.address, endpoint.port));
   out["listen"] = listen;
   return out;
 }

@@ -2,8 +2,8 @@
 #include <spdlog/spdlog.h>
 #include <unbound.h>
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <map>
 
 #include "openclawd/dns/upstream.hpp"
@@ -32,11 +32,12 @@ class UnboundUpstream final : public Upstream {
     // Only the forwarders: no IPv6 transport, no root hints (forward zone "."),
     // no resolv.conf or hosts file.
     const std::pair<const char*, const char*> options[] = {
-        {"do-ip6:", "no"}, {"do-ip4:", "yes"}, {"do-udp:", "yes"}, {"do-tcp:", "yes"},
-        {"prefetch:", "yes"}, {"minimal-responses:", "no"}};
+        {"do-ip6:", "no"},  {"do-ip4:", "yes"},   {"do-udp:", "yes"},
+        {"do-tcp:", "yes"}, {"prefetch:", "yes"}, {"minimal-responses:", "no"}};
     for (const auto& [name, value] : options) {
       if (int err = ub_ctx_set_option(ctx_, name, value); err != 0) {
-        return make_error(fmt::format("libunbound option {} {}: {}", name, value, ub_strerror(err)));
+        return make_error(
+            fmt::format("libunbound option {} {}: {}", name, value, ub_strerror(err)));
       }
     }
     if (settings.forwarders.empty()) {
@@ -44,9 +45,9 @@ class UnboundUpstream final : public Upstream {
     }
     for (const auto& forwarder : settings.forwarders) {
       if (int err = ub_ctx_set_fwd(ctx_, forwarder.c_str()); err != 0) {
-        return make_error(fmt::format(
-            "DNS forwarder \"{}\": {}; use an IP address, optionally with @port", forwarder,
-            ub_strerror(err)));
+        return make_error(
+            fmt::format("DNS forwarder \"{}\": {}; use an IP address, optionally with @port",
+                        forwarder, ub_strerror(err)));
       }
     }
     if (!settings.trust_anchor.empty()) {
@@ -73,9 +74,8 @@ class UnboundUpstream final : public Upstream {
       auto callback = std::move(pending->done);
       delete pending;
       const std::string message = fmt::format("libunbound: {}", ub_strerror(err));
-      boost::asio::post(io_, [callback = std::move(callback), message] {
-        callback(make_error(message));
-      });
+      boost::asio::post(
+          io_, [callback = std::move(callback), message] { callback(make_error(message)); });
       return;
     }
     pending_.emplace(pending, async_id);

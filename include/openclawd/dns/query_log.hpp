@@ -16,8 +16,8 @@ namespace openclawd::dns {
 
 struct QueryRecord {
   std::chrono::system_clock::time_point ts;
-  std::string vm;      // "" when the client is not a known guest
-  std::string client;  // "192.168.83.10:41234"
+  std::string vm;         // "" when the client is not a known guest
+  std::string client;     // "192.168.83.10:41234"
   std::string transport;  // "udp" or "tcp"
   std::string qname;
   std::string qtype;

@@ -60,7 +60,8 @@ class QueryProcessor {
   void finish(InFlight& query, const Result<UpstreamAnswer>& answer);
   void log_and_count(const InFlight& query, QueryRecord record);
   bool probably_cached(const Question& question, std::chrono::steady_clock::time_point now);
-  void remember(const Question& question, std::uint32_t ttl, std::chrono::steady_clock::time_point now);
+  void remember(const Question& question, std::uint32_t ttl,
+                std::chrono::steady_clock::time_point now);
 
   const ResolverSettings& settings_;
   ClientAcl acl_;

@@ -11,7 +11,7 @@
 namespace openclawd::dns {
 
 struct ListenEndpoint {
-  std::string address;  // IPv4 literal
+  std::string address;      // IPv4 literal
   std::uint16_t port = 53;  // 0: pick a free port (tests)
 };
 
@@ -29,17 +29,17 @@ enum class DeniedAnswer { nxdomain, refused };
 
 struct ResolverSettings {
   std::vector<ListenEndpoint> listen;
-  std::vector<std::string> forwarders;   // "1.1.1.1", "127.0.0.1@5353"
-  std::filesystem::path trust_anchor;    // empty: no DNSSEC validation
-  std::filesystem::path policy_file;     // empty: answer every name
+  std::vector<std::string> forwarders;  // "1.1.1.1", "127.0.0.1@5353"
+  std::filesystem::path trust_anchor;   // empty: no DNSSEC validation
+  std::filesystem::path policy_file;    // empty: answer every name
   DeniedAnswer denied_answer = DeniedAnswer::nxdomain;
-  std::vector<ClientNetwork> clients;    // served networks (bridge subnet, extra clients)
-  std::vector<GuestAddress> guests;      // client IP -> VM name
-  int rate_limit_qps = 200;              // per client address; 0: unlimited
+  std::vector<ClientNetwork> clients;  // served networks (bridge subnet, extra clients)
+  std::vector<GuestAddress> guests;    // client IP -> VM name
+  int rate_limit_qps = 200;            // per client address; 0: unlimited
   std::filesystem::path log_file;
   std::uintmax_t log_max_bytes = 16u << 20;
   int log_keep = 5;
-  bool egress_allowlist = false;         // report answered addresses to the AllowlistSink
+  bool egress_allowlist = false;  // report answered addresses to the AllowlistSink
   std::chrono::seconds allowlist_grace{30};
   std::size_t tcp_max_connections = 128;
   std::chrono::milliseconds tcp_idle_timeout{10000};
