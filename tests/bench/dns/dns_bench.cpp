@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   }
   openclawd::testing::TempDir dir;
   std::string queries;
-  for (int i = 0; i < 200; ++i) queries += "n" + std::to_string(i) + ".test A\n";
+  for (int i = 0; i < 200; ++i) queries += "n" + std::to_string(i) + ".example A\n";
   const auto data = dir.write("queries.txt", queries);
 
   openclawd::dns::ResolverSettings settings;

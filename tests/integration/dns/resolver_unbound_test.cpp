@@ -67,8 +67,8 @@ class ResolverWithUnbound : public ::testing::Test {
     if (run_command({"unbound", "-V"}).exit_code != 0) GTEST_SKIP() << "unbound not installed";
     ASSERT_TRUE(upstream_.ready()) << "upstream unbound did not start:\n" << upstream_.log();
     policy_ = dir_.write("dns.json", R"({
-      "default": {"deny": ["*.blocked.test"]},
-      "vms": {"openclaw": {"allow": ["*.test"], "deny": ["*.blocked.test"]}}
+      "default": {"deny": ["*.blocked.example"]},
+      "vms": {"openclaw": {"allow": ["*.example"], "deny": ["*.blocked.example"]}}
     })");
   }
 
@@ -102,13 +102,13 @@ std::vector<std::string> dig(std::uint16_t port, std::vector<std::string> extra)
 TEST_F(ResolverWithUnbound, AnswersFromUpstreamAndLogsIt) {
   RunningResolver resolver(settings(), &sink_);
   ASSERT_TRUE(resolver.start());
-  auto r = run_command(dig(resolver.port(), {"www.test", "A"}));
+  auto r = run_command(dig(resolver.port(), {"www.example", "A"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("status: NOERROR"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("192.0.2.10"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" ra"), std::string::npos) << r.out;
 
-  auto line = last_for(dir_ / "dns.jsonl", "www.test");
+  auto line = last_for(dir_ / "dns.jsonl", "www.example");
   ASSERT_FALSE(line.is_null());
   EXPECT_EQ(line["vm"], "loopguest");
   EXPECT_EQ(line["action"], "answered");
@@ -121,9 +121,9 @@ TEST_F(ResolverWithUnbound, AnswersFromUpstreamAndLogsIt) {
   EXPECT_EQ(line["cached"], false);
 
   // Repeats come from libunbound's cache.
-  r = run_command(dig(resolver.port(), {"www.test", "A"}));
+  r = run_command(dig(resolver.port(), {"www.example", "A"}));
   EXPECT_NE(r.out.find("192.0.2.10"), std::string::npos);
-  EXPECT_EQ(last_for(dir_ / "dns.jsonl", "www.test")["cached"], true);
+  EXPECT_EQ(last_for(dir_ / "dns.jsonl", "www.example")["cached"], true);
 
   // The allowlist saw the address before the answer went out.
   auto calls = sink_.snapshot();
@@ -132,7 +132,7 @@ TEST_F(ResolverWithUnbound, AnswersFromUpstreamAndLogsIt) {
 
   // kdig, AAAA and a CNAME chain.
   auto k = run_command({"kdig", "@127.0.0.1", "-p", std::to_string(resolver.port()), "+short",
-                        "alias.test", "AAAA"});
+                        "alias.example", "AAAA"});
   EXPECT_NE(k.out.find("2001:db8::10"), std::string::npos) << k.out << k.err;
   EXPECT_EQ(resolver.status()["vms"]["loopguest"]["answered"], 3);
 }
@@ -140,23 +140,23 @@ TEST_F(ResolverWithUnbound, AnswersFromUpstreamAndLogsIt) {
 TEST_F(ResolverWithUnbound, NxdomainBlockedAndStrangers) {
   RunningResolver resolver(settings(), &sink_);
   ASSERT_TRUE(resolver.start());
-  auto nx = run_command(dig(resolver.port(), {"missing.test", "A"}));
+  auto nx = run_command(dig(resolver.port(), {"missing.example", "A"}));
   EXPECT_NE(nx.out.find("status: NXDOMAIN"), std::string::npos) << nx.out;
   EXPECT_NE(nx.out.find("SOA"), std::string::npos) << nx.out;  // authority relayed
-  EXPECT_EQ(last_for(dir_ / "dns.jsonl", "missing.test")["rcode"], "NXDOMAIN");
+  EXPECT_EQ(last_for(dir_ / "dns.jsonl", "missing.example")["rcode"], "NXDOMAIN");
 
-  // Upstream would answer x.blocked.test; the policy must stop it.
-  auto blocked = run_command(dig(resolver.port(), {"x.blocked.test", "A"}));
+  // Upstream would answer x.blocked.example; the policy must stop it.
+  auto blocked = run_command(dig(resolver.port(), {"x.blocked.example", "A"}));
   EXPECT_NE(blocked.out.find("status: NXDOMAIN"), std::string::npos) << blocked.out;
   EXPECT_EQ(blocked.out.find("192.0.2.66"), std::string::npos) << blocked.out;
-  auto line = last_for(dir_ / "dns.jsonl", "x.blocked.test");
+  auto line = last_for(dir_ / "dns.jsonl", "x.blocked.example");
   EXPECT_EQ(line["action"], "blocked");
-  EXPECT_EQ(line["rule"], "deny:*.blocked.test");
+  EXPECT_EQ(line["rule"], "deny:*.blocked.example");
   for (const auto& call : sink_.snapshot()) EXPECT_EQ(call.find("192.0.2.66"), std::string::npos);
 
-  auto stranger = run_command(dig(resolver.port(), {"-b", "127.0.0.2", "www.test", "A"}));
+  auto stranger = run_command(dig(resolver.port(), {"-b", "127.0.0.2", "www.example", "A"}));
   EXPECT_NE(stranger.out.find("status: REFUSED"), std::string::npos) << stranger.out;
-  line = last_for(dir_ / "dns.jsonl", "www.test");
+  line = last_for(dir_ / "dns.jsonl", "www.example");
   EXPECT_EQ(line["action"], "refused");
   EXPECT_EQ(line["rule"], "client-not-allowed");
   EXPECT_EQ(line["client"].get<std::string>().rfind("127.0.0.2:", 0), 0u);
@@ -167,7 +167,7 @@ TEST_F(ResolverWithUnbound, RefusedIsTheConfiguredAnswerForDeniedNames) {
   s.denied_answer = DeniedAnswer::refused;
   RunningResolver resolver(s, &sink_);
   ASSERT_TRUE(resolver.start());
-  auto r = run_command(dig(resolver.port(), {"x.blocked.test", "A"}));
+  auto r = run_command(dig(resolver.port(), {"x.blocked.example", "A"}));
   EXPECT_NE(r.out.find("status: REFUSED"), std::string::npos) << r.out;
 }
 
@@ -175,18 +175,18 @@ TEST_F(ResolverWithUnbound, TruncatesOverUdpAndDigRetriesOverTcp) {
   RunningResolver resolver(settings(), &sink_);
   ASSERT_TRUE(resolver.start());
   // Without EDNS the limit is 512 bytes; 100 A records do not fit.
-  auto udp_only = run_command(dig(resolver.port(), {"+noedns", "+ignore", "big.test", "A"}));
+  auto udp_only = run_command(dig(resolver.port(), {"+noedns", "+ignore", "big.example", "A"}));
   EXPECT_NE(udp_only.out.find(" tc"), std::string::npos) << udp_only.out;
   EXPECT_NE(udp_only.out.find("ANSWER: 0"), std::string::npos) << udp_only.out;
 
-  auto retried = run_command(dig(resolver.port(), {"+noedns", "big.test", "A"}));
+  auto retried = run_command(dig(resolver.port(), {"+noedns", "big.example", "A"}));
   EXPECT_NE(retried.out.find("ANSWER: 100"), std::string::npos) << retried.out;
-  auto line = last_for(dir_ / "dns.jsonl", "big.test");
+  auto line = last_for(dir_ / "dns.jsonl", "big.example");
   EXPECT_EQ(line["transport"], "tcp");
   EXPECT_EQ(line["answers"].size(), 100u);
 
   // EDNS with a 1232-byte buffer: 100 * 16 bytes still does not fit.
-  auto edns = run_command(dig(resolver.port(), {"+bufsize=1232", "+ignore", "big.test", "A"}));
+  auto edns = run_command(dig(resolver.port(), {"+bufsize=1232", "+ignore", "big.example", "A"}));
   EXPECT_NE(edns.out.find(" tc"), std::string::npos) << edns.out;
   EXPECT_NE(edns.out.find("udp: 1232"), std::string::npos) << edns.out;
 }
@@ -226,8 +226,8 @@ TEST_F(ResolverWithUnbound, TcpPipeliningAndOversizedFrames) {
     return out;
   };
   int fd = connect();
-  Bytes both = frame(0x1111, "www.test");
-  Bytes second = frame(0x2222, "n7.test");
+  Bytes both = frame(0x1111, "www.example");
+  Bytes second = frame(0x2222, "n7.example");
   both.insert(both.end(), second.begin(), second.end());
   ASSERT_EQ(::write(fd, both.data(), both.size()), static_cast<ssize_t>(both.size()));
   std::set<std::uint16_t> ids;
@@ -259,7 +259,7 @@ TEST_F(ResolverWithUnbound, TcpPipeliningAndOversizedFrames) {
   const std::uint8_t loop[] = {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1};
   ::sendto(udp, loop, sizeof(loop), 0, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
   ::close(udp);
-  auto after = run_command(dig(resolver.port(), {"+short", "www.test"}));
+  auto after = run_command(dig(resolver.port(), {"+short", "www.example"}));
   EXPECT_NE(after.out.find("192.0.2.10"), std::string::npos);
   EXPECT_EQ(resolver.status()["malformed"], 2);
 }
@@ -336,26 +336,27 @@ TEST_F(ResolverWithUnbound, GuestInANetworkNamespace) {
   // upstream sockets are made later on the io thread, in ours, where unbound is.
   ASSERT_TRUE(in_netns(netns.host(), [&] {
     resolver = std::make_unique<RunningResolver>(s, &sink_);
-    started = resolver->start();
+    started = resolver->listen();
   }));
   ASSERT_TRUE(started) << started.error().message;
+  resolver->run();
   const std::string port = std::to_string(resolver->port());
   auto r = run_command({"ip", "netns", "exec", netns.guest(), "dig", "@192.168.83.1", "-p", port,
-                        "+time=3", "+tries=1", "-b", "192.168.83.10", "allowed.test", "A"});
+                        "+time=3", "+tries=1", "-b", "192.168.83.10", "allowed.example", "A"});
   EXPECT_NE(r.out.find("192.0.2.20"), std::string::npos) << r.out << r.err;
-  auto line = last_for(dir_ / "dns.jsonl", "allowed.test");
+  auto line = last_for(dir_ / "dns.jsonl", "allowed.example");
   EXPECT_EQ(line["vm"], "openclaw");
-  EXPECT_EQ(line["rule"], "allow:*.test");
+  EXPECT_EQ(line["rule"], "allow:*.example");
   auto calls = sink_.snapshot();
   EXPECT_NE(std::find(calls.begin(), calls.end(), "openclaw 192.0.2.20 130"), calls.end());
 
   auto tcp = run_command({"ip", "netns", "exec", netns.guest(), "kdig", "@192.168.83.1", "-p", port,
-                          "+tcp", "+short", "-b", "192.168.83.10", "www.test"});
+                          "+tcp", "+short", "-b", "192.168.83.10", "www.example"});
   EXPECT_NE(tcp.out.find("192.0.2.10"), std::string::npos) << tcp.out << tcp.err;
 
   auto stranger =
       run_command({"ip", "netns", "exec", netns.guest(), "dig", "@192.168.83.1", "-p", port,
-                   "+time=3", "+tries=1", "-b", "192.168.83.20", "allowed.test", "A"});
+                   "+time=3", "+tries=1", "-b", "192.168.83.20", "allowed.example", "A"});
   EXPECT_NE(stranger.out.find("status: REFUSED"), std::string::npos) << stranger.out;
   resolver.reset();
 }

@@ -19,11 +19,20 @@ class RunningResolver {
       : work_(boost::asio::make_work_guard(io_)),
         server_(io_, std::move(settings), nullptr, sink) {}
   Status start() {
-    auto status = server_.start();
-    if (!status) return status;
-    port_ = server_.bound().at(0).port;
-    thread_ = std::thread([this] { io_.run(); });
+    auto status = listen();
+    if (status) run();
     return status;
+  }
+  // Binds the listeners (in the calling thread's network namespace) ...
+  Status listen() {
+    auto status = server_.start();
+    if (status) port_ = server_.bound().at(0).port;
+    return status;
+  }
+  // ... and runs the loop on a new thread (libunbound's worker, started from
+  // the loop, inherits that thread's network namespace).
+  void run() {
+    thread_ = std::thread([this] { io_.run(); });
   }
   ~RunningResolver() {
     if (thread_.joinable()) {

@@ -1,7 +1,7 @@
 #pragma once
 // Debian's real `unbound` as the upstream of the tests and the benchmark:
 // listens on 127.0.0.1 at a free port, serves a few local-data names under
-// "test." and refuses everything else (so nothing ever leaves the loopback),
+// "example." and refuses everything else (so nothing ever leaves the loopback),
 // no remote control, no root hints, not daemonized. Killed by the destructor,
 // so a failing test still cleans up.
 
@@ -41,7 +41,7 @@ inline std::uint16_t free_loopback_port() {
 
 class UpstreamUnbound {
  public:
-  // `big_records`: how many A records big.test. has (for truncation tests).
+  // `big_records`: how many A records big.example. has (for truncation tests).
   explicit UpstreamUnbound(int big_records = 100) : port_(free_loopback_port()) {
     std::string conf;
     conf += "server:\n";
@@ -55,22 +55,23 @@ class UpstreamUnbound {
     conf += "  access-control: 127.0.0.0/8 allow\n";
     conf += "  module-config: \"iterator\"\n";
     conf += "  num-threads: 1\n";
-    // Everything outside test. is refused locally: no root hints, no recursion.
+    // Everything outside example. is refused locally: no root hints, no recursion.
     conf += "  local-zone: \".\" refuse\n";
-    conf += "  local-zone: \"test.\" static\n";
-    conf += "  local-data: \"test. 3600 IN SOA ns.test. admin.test. 1 3600 600 86400 300\"\n";
-    conf += "  local-data: \"www.test. 300 IN A 192.0.2.10\"\n";
-    conf += "  local-data: \"www.test. 300 IN AAAA 2001:db8::10\"\n";
-    conf += "  local-data: \"alias.test. 300 IN CNAME www.test.\"\n";
-    conf += "  local-data: \"x.blocked.test. 300 IN A 192.0.2.66\"\n";
-    conf += "  local-data: \"allowed.test. 120 IN A 192.0.2.20\"\n";
+    conf += "  local-zone: \"example.\" static\n";
+    conf +=
+        "  local-data: \"example. 3600 IN SOA ns.example. admin.example. 1 3600 600 86400 300\"\n";
+    conf += "  local-data: \"www.example. 300 IN A 192.0.2.10\"\n";
+    conf += "  local-data: \"www.example. 300 IN AAAA 2001:db8::10\"\n";
+    conf += "  local-data: \"alias.example. 300 IN CNAME www.example.\"\n";
+    conf += "  local-data: \"x.blocked.example. 300 IN A 192.0.2.66\"\n";
+    conf += "  local-data: \"allowed.example. 120 IN A 192.0.2.20\"\n";
     for (int i = 0; i < big_records; ++i) {
-      conf +=
-          "  local-data: \"big.test. 300 IN A 198.51.100." + std::to_string(i % 250 + 1) + "\"\n";
+      conf += "  local-data: \"big.example. 300 IN A 198.51.100." + std::to_string(i % 250 + 1) +
+              "\"\n";
       if (i >= 249) break;
     }
     for (int i = 0; i < 200; ++i) {
-      conf += "  local-data: \"n" + std::to_string(i) + ".test. 300 IN A 192.0.2." +
+      conf += "  local-data: \"n" + std::to_string(i) + ".example. 300 IN A 192.0.2." +
               std::to_string(i % 250 + 1) + "\"\n";
     }
     conf += "remote-control:\n  control-enable: no\n";
@@ -92,9 +93,10 @@ class UpstreamUnbound {
  private:
   bool wait_until_answering() {
     for (int i = 0; i < 50; ++i) {
-      auto r = openclawd::testing::run_command({"dig", "@127.0.0.1", "-p", std::to_string(port_),
-                                                "+short", "+time=1", "+tries=1", "www.test", "A"},
-                                               std::chrono::seconds(3));
+      auto r =
+          openclawd::testing::run_command({"dig", "@127.0.0.1", "-p", std::to_string(port_),
+                                           "+short", "+time=1", "+tries=1", "www.example", "A"},
+                                          std::chrono::seconds(3));
       if (r.exit_code == 0 && r.out.find("192.0.2.10") != std::string::npos) return true;
       if (process_->wait(std::chrono::milliseconds(100))) return false;  // exited: bad config
     }
