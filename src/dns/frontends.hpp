@@ -45,7 +45,6 @@ class TcpFrontend : public std::enable_shared_from_this<TcpFrontend> {
  private:
   void accept();
 
-  boost::asio::io_context& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   QueryProcessor& processor_;
   const ResolverSettings& settings_;

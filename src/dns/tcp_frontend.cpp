@@ -143,7 +143,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
 
 TcpFrontend::TcpFrontend(boost::asio::io_context& io, QueryProcessor& processor,
                          const ResolverSettings& settings)
-    : io_(io), acceptor_(io), processor_(processor), settings_(settings) {}
+    : acceptor_(io), processor_(processor), settings_(settings) {}
 
 Status TcpFrontend::bind(const boost::asio::ip::tcp::endpoint& endpoint) {
   boost::system::error_code ec;
