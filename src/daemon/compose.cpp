@@ -1,14 +1,16 @@
 #include "compose.hpp"
 
 #include "openclawd/audit/audit_service.hpp"
+#include "openclawd/dns/service.hpp"
 #include "openclawd/secrets/secrets_service.hpp"
 
 namespace openclawd::daemon {
 
 Result<Composition> compose(DaemonContext& context) {
   Composition composition;
-  // Modules are added here as they land: network (bridge, taps, firewall),
-  // DNS frontend, secrets and audit, defender API, then the guest supervisor.
+  // Services start in this order and stop in reverse: secrets and audit, then
+  // the DNS frontend. Still to be wired: the host network (net module), the
+  // defender API and the guest supervisor (vm module).
 
   // Secrets first: audit watches their directories, the supervisor calls
   // secrets->manager()->prepare_for_boot(vm) before each boot and shares
@@ -29,6 +31,13 @@ Result<Composition> compose(DaemonContext& context) {
         std::make_unique<audit::AuditService>(context.io, std::move(audit_settings)));
   } else {
     composition.services.push_back(std::move(secrets_service));
+  }
+
+  if (context.config.dns.enabled) {
+    // The allowlist sink is the net module's nft set adapter (egress allowlist
+    // mode); until it is wired, answers are not reported (null).
+    composition.services.push_back(std::make_unique<dns::DnsService>(
+        context.io, dns::settings_from_config(context.config), nullptr));
   }
   return composition;
 }
