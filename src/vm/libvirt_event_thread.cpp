@@ -17,6 +17,9 @@ Status ensure_libvirt_event_thread() {
   static std::once_flag once;
   static int registered = -1;
   std::call_once(once, [] {
+    // libvirt prints every error to stderr by default; ours are returned as
+    // Result errors and logged by the caller instead.
+    virSetErrorFunc(nullptr, [](void*, virErrorPtr) {});
     registered = virEventRegisterDefaultImpl();
     if (registered == 0) {
       std::thread([] {
