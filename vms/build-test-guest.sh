@@ -35,7 +35,7 @@ mkdir -p "$root"/{bin,dev,proc,sys,run,tmp,lib/modules}
 cp /bin/busybox "$root/bin/busybox"
 # Load order matters: each module after the ones it needs. Modules built into
 # this kernel are simply absent from the package.
-modules=(virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
+modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
   failover net_failover virtio_net virtio_blk virtio_console fuse virtiofs)
 : >"$root/lib/modules/order"
 for module in "${modules[@]}"; do
