@@ -17,7 +17,7 @@ build_packages=(
 # Real components the integration and e2e tests drive (and the demo uses).
 test_packages=(
   iproute2 nftables auditd unbound dnsutils knot-dnsutils dnsperf
-  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
+  libvirt-daemon libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
   qemu-utils busybox-static e2fsprogs cpio zstd xz-utils kmod
   openssh-server openssh-client netcat-openbsd socat curl jq procps psmisc
   python3 python3-jsonschema sentencepiece
