@@ -59,7 +59,8 @@ int follow(const std::filesystem::path& path, std::ifstream& in) {
   }
   // Watch the directory: the file may be rotated (renamed) or created later.
   const auto dir = path.parent_path();
-  if (::inotify_add_watch(fd, dir.c_str(), IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM) < 0) {
+  if (::inotify_add_watch(fd, dir.c_str(), IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM) <
+      0) {
     std::cerr << "openclawd: cannot watch " << dir << ": " << std::strerror(errno) << "\n";
     ::close(fd);
     return kFailed;
@@ -100,7 +101,8 @@ void add_logs_command(CLI::App& app, int& exit_code) {
     std::size_t lines = 20;
   };
   auto options = std::make_shared<Options>();
-  auto* command = app.add_subcommand("logs", "Print (and follow) a log: dns, egress, audit, defender");
+  auto* command =
+      app.add_subcommand("logs", "Print (and follow) a log: dns, egress, audit, defender");
   command->add_option("-c,--config", options->config_path, "Config file")->capture_default_str();
   command->add_option("kind", options->kind, "Which log")
       ->required()
