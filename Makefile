@@ -2,12 +2,13 @@
 #   make deps   install Debian packages (root)
 #   make build  configure + build (preset "default")
 #   make test   build, then run the whole ctest suite and the short fuzz runs
+#   make guests build the small test guest (kernel + initramfs) into vms/images
 #   make demo   install, build and run the demo (scripts/demo.sh)
 #   make ci     what .ci/run does: deps + test
 PRESET ?= default
 FUZZ_SECONDS ?= 20
 
-.PHONY: deps build test unit fuzz demo ci format clean
+.PHONY: deps build test unit fuzz guests demo ci format clean
 deps:
 	scripts/install-deps.sh all
 
@@ -26,7 +27,10 @@ fuzz:
 	cmake --build --preset fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --preset fuzz
 
-demo: deps build
+guests:
+	vms/build-test-guest.sh vms/images
+
+demo: deps build guests
 	scripts/demo.sh
 
 ci:
