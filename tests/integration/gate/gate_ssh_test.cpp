@@ -2,9 +2,8 @@
 // namespace this test creates, an authorized key forced to openclawd-gate with
 // no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty, and the real
 // ssh client. gog is the stand-in tests/fixtures/gate/echo-gog, which echoes
-// its argv. The keys are made here with ssh-keygen; in the product the secrets
-// module writes them (ssh-key, authorized-keys) — swap this fixture for it when
-// that module lands. Needs root (netns, mounts); skips otherwise.
+// its argv. The client key and the authorized-keys line are written by the
+// secrets module, as in the product. Needs root (netns, mounts); skips otherwise.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -16,6 +15,7 @@
 
 #include "common/process.hpp"
 #include "common/temp_dir.hpp"
+#include "openclawd/secrets/ssh_key.hpp"
 
 namespace {
 
@@ -82,20 +82,22 @@ class GateOverSsh : public ::testing::Test {
     dir_.write("gogcli.json", policy);
     fs::permissions(dir_ / "gogcli.json", fs::perms(0644));
 
-    // Keys (the secrets module's job in the product).
-    ASSERT_EQ(run({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "openclaw-to-gogcli", "-f",
-                   (dir_ / "ssh-key").string()})
-                  .exit_code,
-              0);
+    // The client key and authorized-keys line come from the secrets module, as
+    // in the product; only sshd's host key is made with ssh-keygen.
+    auto key = openclawd::secrets::generate_ed25519_key();
+    ASSERT_TRUE(key.ok()) << key.error().message;
+    dir_.write("ssh-key",
+               openclawd::secrets::openssh_private_key(*key, "openclaw-to-gogcli", 0x5eed1234u));
+    fs::permissions(dir_ / "ssh-key", fs::perms(0600));
     ASSERT_EQ(
         run({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", (dir_ / "host-key").string()})
             .exit_code,
         0);
-    dir_.write("authorized-keys",
-               "command=\"" + (dir_ / "openclawd-gate").string() + " --policy " +
-                   (dir_ / "gogcli.json").string() +
-                   "\",no-port-forwarding,no-X11-forwarding,no-agent-forwarding,no-pty " +
-                   read_file(dir_ / "ssh-key.pub"));
+    auto authorized = openclawd::secrets::authorized_keys_line(
+        *key, "openclaw-to-gogcli",
+        (dir_ / "openclawd-gate").string() + " --policy " + (dir_ / "gogcli.json").string());
+    ASSERT_TRUE(authorized.ok()) << authorized.error().message;
+    dir_.write("authorized-keys", *authorized + "\n");
 
     // The throwaway user exists only in sshd's private mount namespace.
     const int uid = 61000 + ::getpid() % 3000;
