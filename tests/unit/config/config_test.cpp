@@ -306,6 +306,9 @@ TEST(ExampleConfig, ReferenceDeploymentValidatesWhenGuestImagesExist) {
                              dir / "config/openclawd.example.json");
   dir.write("vms/images/vmlinuz", "k");
   dir.write("vms/images/initrd.img", "i");
+  std::filesystem::create_directories(dir / "policies/defender");
+  std::filesystem::copy_file(testing::source_dir() / "policies/defender/rules.json",
+                             dir / "policies/defender/rules.json");
   auto config = load_config(dir / "config/openclawd.example.json");
   ASSERT_TRUE(config.ok()) << config.error().message;
   ASSERT_EQ(config->vms.size(), 2u);
