@@ -14,7 +14,7 @@ namespace {
 constexpr std::uintmax_t kMaxConfigBytes = 4 * 1024 * 1024;
 
 // nlohmann reports a byte offset; admins want line and column.
-std::string describe_position(const std::string& text, std::size_t byte) {
+std::string describe_position(std::string_view text, std::size_t byte) {
   std::size_t line = 1, column = 1;
   for (std::size_t i = 0; i < std::min(byte, text.size()); ++i) {
     if (text[i] == '\n') {
@@ -97,13 +97,19 @@ Result<Config> load_config(const std::filesystem::path& path) {
   if (!in.good() && !in.eof()) {
     return make_error(fmt::format("{}: cannot read the config file", path.string()));
   }
-  const std::string text = buffer.str();
+  return parse_config_text(buffer.str(), path);
+}
+
+Result<Config> parse_config_text(std::string_view text, const std::filesystem::path& path) {
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     return make_error(fmt::format("{}: not valid JSON at {}: {}", path.string(),
                                   describe_position(text, e.byte == 0 ? 0 : e.byte - 1), e.what()));
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. a number too large for any JSON number type (out_of_range.406)
+    return make_error(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
   }
   return parse_config(document, path);
 }

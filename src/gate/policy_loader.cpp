@@ -252,6 +252,9 @@ Result<Policy> parse_policy(std::string_view json_text, std::string_view source)
   } catch (const json::parse_error& e) {
     return make_error(std::string(source) + ": not valid JSON (byte " + std::to_string(e.byte) +
                       "); fix the syntax");
+  } catch (const json::exception& e) {
+    // e.g. a number too large for any JSON number type (out_of_range.406)
+    return make_error(std::string(source) + ": not valid JSON: " + e.what());
   }
   return parse_document(reader, doc);
 }

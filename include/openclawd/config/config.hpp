@@ -65,6 +65,9 @@ struct Diagnostic {
 // as "<file>: <pointer>: <message>", one per line.
 Result<Config> load_config(const std::filesystem::path& path);
 
+// Parses the text of a config file (what load_config does after reading it).
+Result<Config> parse_config_text(std::string_view text, const std::filesystem::path& file);
+
 // Parses and validates an already-read document (`file` is used for messages and
 // to resolve relative paths). Checks that touch the file system (kernel exists)
 // run too.

@@ -8,10 +8,9 @@
 #include "openclawd/config/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string text(reinterpret_cast<const char*>(data), size);
-  auto document = nlohmann::json::parse(text, nullptr, false);
-  if (document.is_discarded()) return 0;
-  auto config = openclawd::config::parse_config(document, "/nonexistent/openclawd.json");
+  // The same path as load_config after reading the file, JSON syntax included.
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto config = openclawd::config::parse_config_text(text, "/nonexistent/openclawd.json");
   if (config.ok()) {
     (void)openclawd::config::to_json(*config).dump();
     (void)config->start_order();

@@ -288,6 +288,13 @@ TEST_F(ConfigTest, SyntaxErrorNamesLineAndColumn) {
   EXPECT_THAT(result.error().message, HasSubstr("openclawd.json: not valid JSON at line 3"));
 }
 
+TEST_F(ConfigTest, NumberTooLargeForJsonIsAnErrorNotACrash) {
+  auto file = dir_.write("openclawd.json", "{\"version\": 1e99999}");
+  auto result = load_config(file);
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error().message, HasSubstr("openclawd.json: not valid JSON"));
+}
+
 TEST_F(ConfigTest, MissingFileIsAClearError) {
   auto result = load_config(dir_ / "nope.json");
   ASSERT_FALSE(result.ok());

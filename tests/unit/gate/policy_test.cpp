@@ -77,6 +77,13 @@ TEST(GatePolicy, RejectsBadFlagsLimitsAndEnvironment) {
               HasSubstr("/secret_environment/K: expected an absolute path"));
 }
 
+// Found by gate_policy_fuzzer: an out-of-range number used to escape as an
+// uncaught nlohmann::out_of_range and abort the gate.
+TEST(GatePolicy, NumberTooLargeForJsonIsAnErrorNotACrash) {
+  EXPECT_THAT(policy_error("{\"limits\": 66666666e6666666666666666666}"),
+              HasSubstr("test.json: not valid JSON"));
+}
+
 TEST(GatePolicy, MissingFileSaysWhich) {
   auto policy = load_policy("/nonexistent/gogcli.json");
   ASSERT_FALSE(policy.ok());
