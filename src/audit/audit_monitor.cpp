@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "initial_netns.hpp"
 #include "openclawd/core/log.hpp"
 
 namespace openclawd::audit {
@@ -29,9 +30,13 @@ std::string syscall_name(const std::string& arch, long number) {
 }
 
 Result<int> open_multicast_socket() {
-  int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
-  if (fd < 0)
-    return make_error(fmt::format("cannot open an audit netlink socket: {}", std::strerror(errno)));
+  auto opened = open_in_initial_netns(
+      [] { return ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT); });
+  if (!opened) {
+    return make_error(
+        fmt::format("cannot open an audit netlink socket: {}", opened.error().message));
+  }
+  int fd = *opened;
   sockaddr_nl address{};
   address.nl_family = AF_NETLINK;
   address.nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1);

@@ -8,6 +8,8 @@
 #include <memory>
 #include <utility>
 
+#include "initial_netns.hpp"
+
 namespace openclawd::audit {
 namespace {
 
@@ -45,15 +47,15 @@ Result<RulePointer> build_watch_rule(const std::filesystem::path& dir, const std
 
 Result<KernelAudit> KernelAudit::open() {
   set_aumessage_mode(MSG_QUIET, DBG_NO);  // errors come back to us as values
-  int fd = audit_open();
-  if (fd < 0) {
+  auto fd = open_in_initial_netns([] { return audit_open(); });
+  if (!fd) {
     return make_error(
         fmt::format("cannot open the kernel audit socket: {} (openclawd needs "
                     "CAP_AUDIT_CONTROL and a kernel with audit support, or set "
                     "/audit/enabled to false)",
-                    std::strerror(errno)));
+                    fd.error().message));
   }
-  return KernelAudit(fd);
+  return KernelAudit(*fd);
 }
 
 KernelAudit::~KernelAudit() {

@@ -16,6 +16,7 @@ void parse_network(ObjectReader& reader, const ParseContext& context, NetworkCon
     egress.path("log_file", out.egress.log_file, context.base_dir);
     egress.integer("drop_log_rate_per_s", out.egress.drop_log_rate_per_s, 0, 100000);
     egress.integer("allowlist_grace_s", out.egress.allowlist_grace_s, 0, 86400);
+    egress.integer("log_group", out.egress.log_group, 1, 65535);
   });
   reader.object_array("flows", [&](ObjectReader& flow) {
     FlowConfig f;

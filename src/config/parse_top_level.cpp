@@ -20,7 +20,8 @@ void parse_top_level(ObjectReader& root, const ParseContext& context, Config& co
     control.integer("request_timeout_ms", config.control.request_timeout_ms, 100, 600000);
     control.integer("max_clients", config.control.max_clients, 1, 4096);
   });
-  root.object("hypervisor", [&](ObjectReader& r) { parse_hypervisor(r, config.hypervisor); });
+  root.object("hypervisor",
+              [&](ObjectReader& r) { parse_hypervisor(r, context, config.hypervisor); });
   root.object(
       "network", [&](ObjectReader& r) { parse_network(r, context, config.network); },
       Need::required);
@@ -38,12 +39,13 @@ void parse_top_level(ObjectReader& root, const ParseContext& context, Config& co
       Need::required);
 }
 
-void parse_hypervisor(ObjectReader& reader, HypervisorConfig& out) {
+void parse_hypervisor(ObjectReader& reader, const ParseContext& context, HypervisorConfig& out) {
   reader.choice<std::string>("backend", out.backend, {{"libvirt", "libvirt"}});
   reader.string("uri", out.uri);
   reader.choice<std::string>("domain_type", out.domain_type,
                              {{"kvm", "kvm"}, {"qemu", "qemu"}, {"ch", "ch"}});
   reader.string("domain_prefix", out.domain_prefix, Need::optional, true);
+  reader.path("virtiofsd", out.virtiofsd, context.base_dir);
 }
 
 }  // namespace openclawd::config

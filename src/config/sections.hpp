@@ -15,7 +15,7 @@ struct ParseContext {
 };
 
 void parse_top_level(ObjectReader& root, const ParseContext& context, Config& config);
-void parse_hypervisor(ObjectReader& reader, HypervisorConfig& out);
+void parse_hypervisor(ObjectReader& reader, const ParseContext& context, HypervisorConfig& out);
 void parse_network(ObjectReader& reader, const ParseContext& context, NetworkConfig& out);
 void parse_dns(ObjectReader& reader, const ParseContext& context, DnsConfig& out);
 void parse_audit(ObjectReader& reader, const ParseContext& context, AuditConfig& out);

@@ -1,43 +1,126 @@
 #include "compose.hpp"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
 #include "openclawd/audit/audit_service.hpp"
+#include "openclawd/daemon/guest_boot_hooks.hpp"
+#include "openclawd/daemon/resolved_destinations.hpp"
 #include "openclawd/dns/service.hpp"
+#include "openclawd/net/network_service.hpp"
 #include "openclawd/secrets/secrets_service.hpp"
+#include "openclawd/vm/libvirt_hypervisor.hpp"
+#include "openclawd/vm/supervisor.hpp"
 
 namespace openclawd::daemon {
 
+namespace {
+
+// The guests that talk to the defender API: those given a defender token.
+std::vector<std::string> defender_clients(const config::Config& config) {
+  std::vector<std::string> clients;
+  for (const auto& vm : config.vms) {
+    const auto& tokens = vm.secrets.tokens;
+    if (std::any_of(tokens.begin(), tokens.end(),
+                    [](const auto& token) { return token.file == "defender-token"; })) {
+      clients.push_back(vm.name);
+    }
+  }
+  return clients;
+}
+
+vm::DomainFlavour flavour_of(const std::string& domain_type) {
+  if (domain_type == "qemu") return vm::DomainFlavour::qemu;
+  if (domain_type == "ch") return vm::DomainFlavour::ch;
+  return vm::DomainFlavour::kvm;
+}
+
+std::filesystem::path virtiofsd_of(const config::HypervisorConfig& hypervisor) {
+  if (!hypervisor.virtiofsd.empty()) return hypervisor.virtiofsd;
+  // Debian ships it outside PATH and libvirt 9.0 does not always find it.
+  const std::filesystem::path debian = "/usr/lib/qemu/virtiofsd";
+  std::error_code ec;
+  return std::filesystem::exists(debian, ec) ? debian : std::filesystem::path();
+}
+
+Result<std::unique_ptr<vm::Supervisor>> make_supervisor(DaemonContext& context,
+                                                        std::unique_ptr<vm::BootHooks> hooks) {
+  const auto& hypervisor_config = context.config.hypervisor;
+  auto hypervisor = vm::connect_libvirt(context.io, vm::LibvirtSettings{hypervisor_config.uri});
+  if (!hypervisor) {
+    return hypervisor.error().context(
+        fmt::format("cannot reach libvirt at {} (is libvirtd running? `systemctl start "
+                    "libvirtd`; hypervisor.uri in the config)",
+                    hypervisor_config.uri));
+  }
+  vm::SupervisorSettings settings;
+  settings.domain_prefix = hypervisor_config.domain_prefix;
+  settings.flavour = flavour_of(hypervisor_config.domain_type);
+  settings.virtiofsd = virtiofsd_of(hypervisor_config);
+  auto supervisor = vm::Supervisor::create(context.config.vms, settings, std::move(*hypervisor),
+                                           std::move(hooks), vm::make_asio_clock(context.io));
+  if (!supervisor) return supervisor.error().context("guest supervisor");
+  // Guests that outlived the previous daemon keep running: take them over
+  // before autostart would try to boot them a second time.
+  if (auto adopted = (*supervisor)->adopt_running(); !adopted) return adopted.error();
+  return supervisor;
+}
+
+}  // namespace
+
 Result<Composition> compose(DaemonContext& context) {
   Composition composition;
-  // Services start in this order and stop in reverse: secrets and audit, then
-  // the DNS frontend. Still to be wired: the host network (net module), the
-  // defender API and the guest supervisor (vm module).
+  const auto& config = context.config;
+  // Services start in this order and stop in reverse: the network first (the
+  // guests are fenced before anything else exists), secrets and audit, then
+  // the DNS frontend. The guest supervisor boots guests once all are up.
 
-  // Secrets first: audit watches their directories, the supervisor calls
-  // secrets->manager()->prepare_for_boot(vm) before each boot and shares
-  // guest_share(vm) as the VM's "secrets" virtiofs source.
-  auto manager = secrets::SecretsManager::create(secrets::settings_from_config(context.config));
+  // Names the resolver handed out, for the egress log; in allowlist mode it
+  // also opens the answered addresses in the VM's nft set.
+  auto destinations = std::make_shared<ResolvedDestinations>();
+  composition.shared_parts.push_back(destinations);
+
+  auto network =
+      net::NetworkService::create(context.io, config, defender_clients(config), destinations.get());
+  if (!network) return network.error();
+  net::NetworkService* network_service = network->get();
+  if (config.network.egress.mode == config::EgressMode::allowlist) {
+    destinations->set_allowlist(&network_service->allowlist());
+  }
+  composition.services.push_back(std::move(*network));
+
+  // Secrets: audit watches their directories, the boot hooks stage them
+  // before each boot and share the read-only view as "secrets".
+  auto manager = secrets::SecretsManager::create(secrets::settings_from_config(config));
   if (!manager) return manager.error().context("secrets");
-  auto secrets_service = std::make_unique<secrets::SecretsService>(
-      std::make_shared<secrets::SecretsManager>(std::move(*manager)), context.commands);
-  if (context.config.audit.enabled) {
+  auto shared_manager = std::make_shared<secrets::SecretsManager>(std::move(*manager));
+  composition.shared_parts.push_back(shared_manager);
+  composition.services.push_back(
+      std::make_unique<secrets::SecretsService>(shared_manager, context.commands));
+  if (config.audit.enabled) {
     audit::AuditSettings audit_settings;
-    for (const auto& vm : secrets_service->manager()->vm_names()) {
-      audit_settings.watches.push_back({vm, secrets_service->manager()->directory(vm)});
+    for (const auto& vm : shared_manager->vm_names()) {
+      audit_settings.watches.push_back({vm, shared_manager->directory(vm)});
     }
-    audit_settings.log_file = context.config.audit.log_file;
-    audit_settings.enable_kernel_audit = context.config.audit.enable_kernel_audit;
-    composition.services.push_back(std::move(secrets_service));
+    audit_settings.log_file = config.audit.log_file;
+    audit_settings.enable_kernel_audit = config.audit.enable_kernel_audit;
     composition.services.push_back(
         std::make_unique<audit::AuditService>(context.io, std::move(audit_settings)));
-  } else {
-    composition.services.push_back(std::move(secrets_service));
   }
 
-  if (context.config.dns.enabled) {
-    // The allowlist sink is the net module's nft set adapter (egress allowlist
-    // mode); until it is wired, answers are not reported (null).
+  if (config.dns.enabled) {
     composition.services.push_back(std::make_unique<dns::DnsService>(
-        context.io, dns::settings_from_config(context.config), nullptr));
+        context.io, dns::settings_from_config(config), destinations.get()));
+  }
+
+  if (!config.vms.empty()) {
+    auto supervisor = make_supervisor(
+        context,
+        std::make_unique<GuestBootHooks>(shared_manager.get(), &network_service->host_network()));
+    if (!supervisor) return supervisor.error();
+    composition.supervisor = std::move(*supervisor);
   }
   return composition;
 }

@@ -10,6 +10,9 @@
 namespace openclawd::daemon {
 
 struct Composition {
+  // Objects the services and the supervisor point to; declared first so they
+  // are destroyed last.
+  std::vector<std::shared_ptr<void>> shared_parts;
   std::vector<std::unique_ptr<Service>> services;  // started in this order
   std::unique_ptr<GuestSupervisor> supervisor;     // null: guests are not managed
 };

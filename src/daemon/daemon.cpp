@@ -74,6 +74,7 @@ Status Daemon::Impl::start_everything() {
   DaemonContext context{io_, config_, commands_};
   auto composition = compose(context);
   if (!composition) return composition.error();
+  composition_.shared_parts = std::move(composition->shared_parts);
   composition_.services = std::move(composition->services);
   composition_.supervisor = std::move(composition->supervisor);
   state_.supervisor = composition_.supervisor.get();

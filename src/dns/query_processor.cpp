@@ -125,11 +125,13 @@ void QueryProcessor::finish(InFlight& query, const Result<UpstreamAnswer>& answe
         if (rr.type == kTypeSoa) ttl = rr.ttl;
       }
     }
-    if (settings_.egress_allowlist && allowlist_ != nullptr && !query.vm.empty()) {
+    if (allowlist_ != nullptr && !query.vm.empty()) {
       for (const auto& rr : message->answers) {
         if ((rr.type != kTypeA && rr.type != kTypeAaaa) || rr.rdata_text.empty()) continue;
         const auto timeout = std::chrono::seconds(rr.ttl) + settings_.allowlist_grace;
-        if (auto status = allowlist_->allow(query.vm, rr.rdata_text, timeout); !status) {
+        if (auto status =
+                allowlist_->allow(query.vm, query.query.question.name, rr.rdata_text, timeout);
+            !status) {
           spdlog::warn("dns: VM {}: adding {} ({}) to the egress allowlist failed: {}", query.vm,
                        rr.rdata_text, query.query.question.name, status.error().message);
         }

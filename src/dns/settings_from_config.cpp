@@ -22,7 +22,7 @@ ResolverSettings settings_from_config(const config::Config& config) {
   }
   for (const auto& vm : config.vms) settings.guests.push_back({vm.name, vm.network.ip.to_string()});
   settings.log_file = dns.log_file;
-  settings.egress_allowlist = config.network.egress.mode == config::EgressMode::allowlist;
+  settings.allowlist_grace = std::chrono::seconds(config.network.egress.allowlist_grace_s);
   return settings;
 }
 

@@ -116,6 +116,9 @@ Table bridge_table(const NetworkSettings& s, const std::map<std::string, const G
         pre.rules, {match::iifname(g.tap), match::ether_type_arp(), match::arp_sender_ip_not(g.ip)},
         prefix("spoof", g.name), s);
     pre.rules.push_back(rule({match::iifname(g.tap), match::ether_type_arp()}, Verdict::accept));
+    // Guests are IPv4 only; their kernels still send IPv6 neighbour and
+    // router solicitations. Dropped without a log line: they are not spoofing.
+    pre.rules.push_back(rule({match::iifname(g.tap), match::ether_type_ip6()}, Verdict::drop));
     add_logged_drop(pre.rules, {match::iifname(g.tap)}, prefix("spoof", g.name), s);
   }
   Chain fwd{"forward", "filter", "forward", 0, Verdict::accept, {}};

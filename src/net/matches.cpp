@@ -91,6 +91,11 @@ Match ether_type_arp() {
       "ether type arp", payload(NFT_PAYLOAD_LL_HEADER, 12, 2), {}, Match::Op::eq, be16(0x0806), {}};
 }
 
+Match ether_type_ip6() {
+  return Match{
+      "ether type ip6", payload(NFT_PAYLOAD_LL_HEADER, 12, 2), {}, Match::Op::eq, be16(0x86dd), {}};
+}
+
 Match ether_saddr_not(const MacAddress& mac) {
   return Match{"ether saddr != " + mac.to_string(),
                payload(NFT_PAYLOAD_LL_HEADER, 6, 6),

@@ -13,6 +13,7 @@ Match iifname(std::string_view name);
 Match oifname(std::string_view name);
 Match ether_type_ip();
 Match ether_type_arp();
+Match ether_type_ip6();
 Match ether_saddr_not(const MacAddress& mac);
 Match arp_sender_ip_not(Ipv4Address address);
 Match nfproto_ipv4();

@@ -15,6 +15,7 @@ Result<NetworkSettings> settings_from_config(const config::Config& config,
   s.egress_mode =
       n.egress.mode == config::EgressMode::allowlist ? EgressMode::allowlist : EgressMode::log;
   s.drop_log_rate_per_s = n.egress.drop_log_rate_per_s;
+  s.log_group = static_cast<std::uint16_t>(n.egress.log_group);
   for (const auto& f : n.flows) s.flows.push_back(Flow{f.from, f.to, f.proto, f.port});
   for (const auto& vm : config.vms) {
     s.guests.push_back(GuestLink{vm.name, vm.network.tap, vm.network.mac, vm.network.ip});

@@ -19,7 +19,9 @@ class TempDir {
     if (::mkdtemp(pattern.data()) == nullptr) std::abort();
     path_ = pattern;
   }
+  // OPENCLAWD_KEEP_TEST_DIRS=1 keeps them, to look at logs after a failure.
   ~TempDir() {
+    if (const char* keep = std::getenv("OPENCLAWD_KEEP_TEST_DIRS"); keep && *keep == '1') return;
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }

@@ -24,6 +24,8 @@ struct HypervisorConfig {
   std::string uri = "qemu:///system";
   std::string domain_type = "kvm";  // kvm | qemu (TCG) | ch
   std::string domain_prefix = "openclawd-";
+  // virtiofsd binary; empty: /usr/lib/qemu/virtiofsd when present, else libvirt's own lookup.
+  std::filesystem::path virtiofsd;
 };
 
 struct ControlConfig {

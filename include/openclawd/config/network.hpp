@@ -17,6 +17,7 @@ struct EgressConfig {
   std::filesystem::path log_file;  // JSON lines; default <log_dir>/egress.jsonl
   int drop_log_rate_per_s = 10;    // drops are logged, rate-limited
   int allowlist_grace_s = 30;      // added to the DNS TTL of allowlisted addresses
+  int log_group = 83;              // NFLOG group the ruleset logs to and the daemon reads
 };
 
 struct FlowConfig {

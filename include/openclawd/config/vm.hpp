@@ -54,7 +54,7 @@ struct VmConfig {
   VmNetworkConfig network;
   std::vector<ShareConfig> shares;
   std::optional<std::uint32_t> vsock_cid;
-  std::filesystem::path serial_log;  // resolved against log_dir when relative
+  std::filesystem::path serial_log;  // default <log_dir>/<name>-serial.log
   bool autostart = true;
   RestartConfig restart;
   std::vector<std::string> depends_on;

@@ -39,8 +39,7 @@ struct ResolverSettings {
   std::filesystem::path log_file;
   std::uintmax_t log_max_bytes = 16u << 20;
   int log_keep = 5;
-  bool egress_allowlist = false;  // report answered addresses to the AllowlistSink
-  std::chrono::seconds allowlist_grace{30};
+  std::chrono::seconds allowlist_grace{30};  // added to TTLs reported to the AllowlistSink
   std::size_t tcp_max_connections = 128;
   std::chrono::milliseconds tcp_idle_timeout{10000};
   std::size_t tcp_max_query_size = 4096;  // a bigger TCP frame is malformed

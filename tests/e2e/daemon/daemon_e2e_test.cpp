@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/netns.hpp"
 #include "common/process.hpp"
 #include "common/temp_dir.hpp"
 
@@ -75,6 +76,9 @@ class DaemonE2E : public ::testing::Test {
         {"state_dir", "state"},
         {"log_dir", "log"},
         {"control_socket", "run/control.sock"},
+        // libvirt's built-in test driver: a real libvirt connection without
+        // a libvirtd (these VMs never boot; tests/e2e/vm boots real ones).
+        {"hypervisor", {{"uri", "test:///default"}}},
         {"network", {{"bridge", "ocdtest0"}, {"address", "192.168.83.1/24"}}},
         {"dns", {{"enabled", false}}},
         {"audit", {{"enabled", false}}},
@@ -96,7 +100,8 @@ class DaemonE2E : public ::testing::Test {
     std::map<std::string, std::string> env = {{"NOTIFY_SOCKET", notify.path().string()}};
     if (!watchdog_usec.empty()) env["WATCHDOG_USEC"] = watchdog_usec;
     return std::make_unique<testing::BackgroundProcess>(
-        std::vector<std::string>{binary(), "daemon", "--config", write_config(), "--log-stderr"},
+        // Its own network namespace: the daemon makes a bridge and nftables rules.
+        testing::in_private_netns({binary(), "daemon", "--config", write_config(), "--log-stderr"}),
         env, (dir_ / "daemon.log").string(), !watchdog_usec.empty());
   }
   std::string daemon_log() {
@@ -175,6 +180,26 @@ TEST_F(DaemonE2E, VmWithAutostartOffIsListedAndSigintStopsTheDaemon) {
   auto exit_code = daemon->wait(20s);
   ASSERT_TRUE(exit_code.has_value()) << daemon_log();
   EXPECT_EQ(*exit_code, 0);
+}
+
+TEST_F(DaemonE2E, UnreachableLibvirtIsAClearStartupError) {
+  config_["hypervisor"]["uri"] =
+      "qemu+unix:///system?socket=" + (dir_ / "no-libvirtd.sock").string();
+  config_["vms"].push_back(
+      {{"name", "gogcli"},
+       {"vcpu", 1},
+       {"memory_mib", 256},
+       {"kernel", "images/vmlinuz"},
+       {"autostart", false},
+       {"network", {{"tap", "ocd-gog"}, {"mac", "02:00:00:00:00:02"}, {"ip", "192.168.83.3"}}}});
+  NotifySocket notify(dir_ / "notify.sock");
+  auto daemon = start_daemon(notify);
+  auto exit_code = daemon->wait(20s);
+  ASSERT_TRUE(exit_code.has_value()) << daemon_log();
+  EXPECT_EQ(*exit_code, 1);
+  EXPECT_THAT(daemon_log(), HasSubstr("cannot reach libvirt at qemu+unix:///system"));
+  EXPECT_THAT(daemon_log(), HasSubstr("is libvirtd running?"));
+  EXPECT_FALSE(notify.wait_for("READY=1", 100ms));
 }
 
 TEST_F(DaemonE2E, WatchdogIsPingedFromTheLoop) {

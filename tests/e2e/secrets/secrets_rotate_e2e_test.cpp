@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/netns.hpp"
 #include "common/process.hpp"
 #include "common/temp_dir.hpp"
 
@@ -46,6 +47,7 @@ class SecretsRotateE2E : public ::testing::Test {
         {"state_dir", "state"},
         {"log_dir", "log"},
         {"control_socket", "run/control.sock"},
+        {"hypervisor", {{"uri", "test:///default"}}},  // libvirt without a libvirtd
         {"network", {{"bridge", "ocdtest0"}, {"address", "192.168.83.1/24"}}},
         {"dns", {{"enabled", false}}},
         {"audit", {{"enabled", root_}}},
@@ -85,9 +87,14 @@ class SecretsRotateE2E : public ::testing::Test {
   }
   bool start_daemon() {
     daemon_ = std::make_unique<testing::BackgroundProcess>(
-        std::vector<std::string>{testing::openclawd_binary(), "daemon", "--config", config_path_,
-                                 "--log-stderr"},
-        std::map<std::string, std::string>{}, (dir_ / "daemon.log").string(), false);
+        // Its own network namespace (bridge, nftables); audit records still
+        // reach it: the daemon opens its audit sockets in the initial one.
+        testing::in_private_netns(
+            {testing::openclawd_binary(), "daemon", "--config", config_path_, "--log-stderr"}),
+        // pid 1 may be hidden in a container: name the test's (initial) namespace.
+        std::map<std::string, std::string>{
+            {"OPENCLAWD_AUDIT_NETNS", "/proc/" + std::to_string(::getpid()) + "/ns/net"}},
+        (dir_ / "daemon.log").string(), false);
     for (int i = 0; i < 150; ++i) {
       if (cli({"status"}).exit_code == 0) return true;
       std::this_thread::sleep_for(100ms);
@@ -144,7 +151,7 @@ TEST_F(SecretsRotateE2E, RotateRenewsTheTokenAndTheEnvFile) {
       }
     }
   }
-  EXPECT_TRUE(own_write);
+  EXPECT_TRUE(own_write) << read(dir_ / "daemon.log") << read(dir_ / "log" / "audit.jsonl");
   EXPECT_TRUE(other_read);
   EXPECT_THAT(testing::run_command({"auditctl", "-l"}).out, HasSubstr("openclawd-" + vm_));
   stop_daemon();

@@ -31,7 +31,7 @@ using openclawd::testing::TempDir;
 // Addresses allowlisted by the resolver; the net module's nft adapter takes
 // this place in the daemon.
 struct RecordingSink : AllowlistSink {
-  Status allow(const std::string& vm, const std::string& address,
+  Status allow(const std::string& vm, const std::string& /*qname*/, const std::string& address,
                std::chrono::seconds timeout) override {
     std::lock_guard lock(mutex);
     calls.push_back(vm + " " + address + " " + std::to_string(timeout.count()));
@@ -81,7 +81,6 @@ class ResolverWithUnbound : public ::testing::Test {
     // 127.0.0.1 stands for a guest on the loopback; 127.0.0.2 is no guest.
     s.guests = {{"loopguest", "127.0.0.1"}, {"openclaw", "192.168.83.10"}};
     s.log_file = dir_ / "dns.jsonl";
-    s.egress_allowlist = true;
     s.allowlist_grace = std::chrono::seconds(10);
     return s;
   }

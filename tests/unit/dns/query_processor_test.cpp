@@ -30,7 +30,7 @@ class ScriptedUpstream : public Upstream {
 };
 
 struct RecordingSink : AllowlistSink {
-  Status allow(const std::string& vm, const std::string& address,
+  Status allow(const std::string& vm, const std::string& /*qname*/, const std::string& address,
                std::chrono::seconds timeout) override {
     calls.push_back(vm + " " + address + " " + std::to_string(timeout.count()));
     if (replies_sent != nullptr) sent_before.push_back(*replies_sent);
@@ -50,7 +50,6 @@ class QueryProcessorTest : public ::testing::Test {
   QueryProcessorTest() : log(dir.path() / "dns.jsonl") {
     settings.clients = {{"192.168.83.0", 24}};
     settings.guests = {{"openclaw", "192.168.83.10"}};
-    settings.egress_allowlist = true;
     settings.allowlist_grace = std::chrono::seconds(5);
     EXPECT_TRUE(log.open());
   }
