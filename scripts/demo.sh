@@ -97,9 +97,10 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 step "$bin" check-config --quiet --config "$PWD/config/openclawd.example.json"
 step "$bin" check-config --quiet --config "$config"
 if [[ $boot_guests == yes ]]; then
-  in_netns virtlogd >"$state/virtlogd.log" 2>&1 &
+  # nsenter execs the program: $! is the daemon's own pid, for kill and wait.
+  nsenter --net="/run/netns/$netns" virtlogd >"$state/virtlogd.log" 2>&1 &
   virtlogd_pid=$!
-  in_netns libvirtd >"$state/libvirtd.log" 2>&1 &
+  nsenter --net="/run/netns/$netns" libvirtd >"$state/libvirtd.log" 2>&1 &
   libvirtd_pid=$!
   for _ in $(seq 100); do
     [[ -S /run/libvirt/libvirt-sock ]] && break
@@ -109,8 +110,8 @@ if [[ $boot_guests == yes ]]; then
 fi
 # The daemon runs in the demo's network namespace; kernel audit records only
 # reach the initial one, where it opens its audit sockets (this shell is there).
-OPENCLAWD_AUDIT_NETNS=/proc/$$/ns/net in_netns "$bin" daemon --config "$config" --log-stderr \
-  2>"$state/daemon.log" &
+OPENCLAWD_AUDIT_NETNS=/proc/$$/ns/net nsenter --net="/run/netns/$netns" \
+  "$bin" daemon --config "$config" --log-stderr 2>"$state/daemon.log" &
 daemon=$!
 for _ in $(seq 100); do
   [[ -S $state/control.sock ]] && break

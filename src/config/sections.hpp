@@ -29,6 +29,8 @@ void parse_vm(ObjectReader& reader, const ParseContext& context, VmConfig& out);
 // Cross-checks that need the whole config (duplicates, dependencies, subnet,
 // files on disk). Runs after parsing.
 void validate(const Config& config, Diagnostics& diagnostics);
+// The part of validate() about /vms/N/secrets (validate_secrets.cpp).
+void validate_secrets(const Config& config, Diagnostics& diagnostics);
 
 // Fills defaults that depend on other keys (log files under log_dir, ...).
 void apply_derived_defaults(Config& config);

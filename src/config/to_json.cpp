@@ -9,6 +9,44 @@ std::string path_or_empty(const std::filesystem::path& p) {
   return p.string();
 }
 
+// In the file's own shape, so a resolved config loads again as it is.
+nlohmann::json vm_secrets_to_json(const VmSecretsConfig& secrets) {
+  nlohmann::json tokens = nlohmann::json::array();
+  for (const auto& t : secrets.tokens) {
+    tokens.push_back({{"file", t.file}, {"bytes", t.bytes}, {"renew_on_boot", t.renew_on_boot}});
+  }
+  nlohmann::json copies = nlohmann::json::array();
+  for (const auto& c : secrets.ssh_key_copies) {
+    copies.push_back({{"file", c.file}, {"from_vm", c.from_vm}});
+  }
+  nlohmann::json admin_files = nlohmann::json::array();
+  for (const auto& a : secrets.admin_files) {
+    admin_files.push_back(
+        {{"file", a.file}, {"admin_file", a.admin_file}, {"required", a.required}});
+  }
+  nlohmann::json out = {
+      {"tokens", tokens}, {"ssh_key_copies", copies}, {"admin_files", admin_files}};
+  if (secrets.ssh_key.present) {
+    out["ssh_key"] = {{"authorized_keys_file", secrets.ssh_key.authorized_keys_file},
+                      {"comment", secrets.ssh_key.comment},
+                      {"gate_command", secrets.ssh_key.gate_command}};
+  }
+  if (secrets.env_file.present) {
+    auto variables = [](const std::vector<EnvVariableConfig>& list, const char* source_key) {
+      nlohmann::json array = nlohmann::json::array();
+      for (const auto& v : list)
+        array.push_back({{"variable", v.variable}, {source_key, v.source}});
+      return array;
+    };
+    out["env_file"] = {
+        {"file", secrets.env_file.file},
+        {"from_admin_files", variables(secrets.env_file.from_admin_files, "admin_file")},
+        {"from_secrets", variables(secrets.env_file.from_secrets, "secret")},
+        {"fixed", variables(secrets.env_file.fixed, "value")}};
+  }
+  return out;
+}
+
 nlohmann::json vm_to_json(const VmConfig& vm) {
   nlohmann::json disks = nlohmann::json::array();
   for (const auto& d : vm.disks) {
@@ -43,6 +81,7 @@ nlohmann::json vm_to_json(const VmConfig& vm) {
         {"backoff_max_ms", vm.restart.backoff_max_ms}}},
       {"depends_on", vm.depends_on},
       {"shutdown_timeout_s", vm.shutdown_timeout_s},
+      {"secrets", vm_secrets_to_json(vm.secrets)},
   };
   if (vm.vsock_cid) out["vsock_cid"] = *vm.vsock_cid;
   return out;

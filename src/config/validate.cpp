@@ -194,6 +194,7 @@ void validate(const Config& config, Diagnostics& diagnostics) {
     }
   }
   validate_dependencies(config, diagnostics);
+  validate_secrets(config, diagnostics);
 
   for (std::size_t f = 0; f < config.network.flows.size(); ++f) {
     const auto& flow = config.network.flows[f];

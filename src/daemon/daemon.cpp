@@ -68,7 +68,9 @@ class Daemon::Impl {
 };
 
 Status Daemon::Impl::start_everything() {
-  if (auto s = ensure_directory(config_.state_dir, 0750, "state_dir"); !s) return s;
+  // 0751: the hypervisor's user (libvirt-qemu) must traverse it to open the
+  // disk images kept there; it cannot list it. Secrets have their own 0750.
+  if (auto s = ensure_directory(config_.state_dir, 0751, "state_dir"); !s) return s;
   if (auto s = ensure_directory(config_.log_dir, 0750, "log_dir"); !s) return s;
 
   DaemonContext context{io_, config_, commands_};

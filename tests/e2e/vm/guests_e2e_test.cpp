@@ -310,6 +310,9 @@ TEST_F(GuestsE2E, StartFenceRestartAndStopRealGuests) {
   auto links = netns_.run({"ip", "-o", "link", "show"});
   EXPECT_THAT(links.out, Not(HasSubstr("ocd-e2e-oc")));
   EXPECT_THAT(links.out, HasSubstr("ocde2ebr"));
+  EXPECT_NE(testing::run_command({"pgrep", "-f", "virtiofsd.*" + dir_.path().string()}).exit_code,
+            0)
+      << "a virtiofsd outlived its guest";
 
   daemon_->signal(SIGTERM);
   auto exit_code = daemon_->wait(60s);

@@ -306,6 +306,45 @@ TEST_F(ConfigTest, JsonPointerEscapesSpecialKeys) {
   EXPECT_THAT(error(), HasSubstr("/network/a~1b~0c: unknown key"));
 }
 
+TEST_F(ConfigTest, SshKeyCopyMustNameAVmThatHasAnSshKey) {
+  document_["vms"][1]["secrets"] = {{"ssh_key_copies", {{{"from_vm", "gogcli"}}}}};
+  EXPECT_THAT(error(), HasSubstr("/vms/1/secrets/ssh_key_copies/0/from_vm: VM \"gogcli\" has no "
+                                 "ssh_key to copy"));
+  document_["vms"][0]["secrets"] = {{"ssh_key", {{"gate_command", "/usr/bin/openclawd-gate"}}}};
+  EXPECT_TRUE(load().ok());
+  document_["vms"][1]["secrets"]["ssh_key_copies"][0]["from_vm"] = "nobody";
+  EXPECT_THAT(error(), HasSubstr("ssh_key_copies/0/from_vm: unknown VM \"nobody\""));
+  document_["vms"][1]["secrets"]["ssh_key_copies"][0]["from_vm"] = "openclaw";
+  EXPECT_THAT(error(), HasSubstr("a VM cannot copy its own SSH key"));
+}
+
+TEST_F(ConfigTest, EnvVariableFromASecretMustNameATokenOfTheVm) {
+  document_["vms"][1]["secrets"] = {
+      {"tokens", {{{"file", "gateway-token"}}}},
+      {"env_file",
+       {{"from_secrets", {{{"variable", "DEFENDER_API_TOKEN"}, {"secret", "defender-token"}}}}}}};
+  EXPECT_THAT(error(), HasSubstr("/vms/1/secrets/env_file/from_secrets/0/secret: "
+                                 "\"defender-token\" is not a token of VM \"openclaw\" (its "
+                                 "tokens: gateway-token)"));
+}
+
+TEST_F(ConfigTest, TwoSecretsWritingOneFileAreRejected) {
+  document_["vms"][1]["secrets"] = {
+      {"tokens", {{{"file", "gateway-token"}}, {{"file", "gateway-token"}}}}};
+  EXPECT_THAT(error(), HasSubstr("/vms/1/secrets/tokens/1/file: \"gateway-token\" is written by "
+                                 "two secrets of VM \"openclaw\""));
+}
+
+TEST_F(ConfigTest, ResolvedConfigShowsEachVmsSecrets) {
+  document_["vms"][1]["secrets"] = {{"tokens", {{{"file", "gateway-token"}, {"bytes", 48}}}}};
+  auto config = load();
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  auto json = to_json(*config);
+  EXPECT_EQ(json["vms"][1]["secrets"]["tokens"][0]["file"], "gateway-token");
+  EXPECT_EQ(json["vms"][1]["secrets"]["tokens"][0]["bytes"], 48);
+  EXPECT_TRUE(json["vms"][0]["secrets"]["tokens"].empty());
+}
+
 TEST(ExampleConfig, ReferenceDeploymentValidatesWhenGuestImagesExist) {
   testing::TempDir dir;
   std::filesystem::create_directories(dir / "config");
