@@ -3,9 +3,11 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "commands.hpp"
+#include "common.hpp"
 #include "openclawd/config/config.hpp"
 #include "openclawd/defender/scan.hpp"
 
@@ -22,6 +24,8 @@ struct ScanOptions {
   bool jsonl = false;
   std::string rules;
   std::string config;
+  std::string socket;  // control socket; empty: the default config's
+  bool local = false;  // never ask the daemon
   std::size_t max_bytes = defender::PipelineSettings{}.max_input_bytes;
 };
 
@@ -55,9 +59,60 @@ void print_human(const defender::ScanResult& result) {
   if (result.sanitized) std::cout << "sanitized:\n" << *result.sanitized << "\n";
 }
 
-int scan_one(const defender::ScanPipeline& pipeline, const ScanOptions& options) {
-  const std::string text{std::istreambuf_iterator<char>(std::cin),
-                         std::istreambuf_iterator<char>()};
+void print_human(const nlohmann::json& result) {
+  std::cout << "action: " << result.value("action", "?") << "\n";
+  if (result.contains("rejected")) {
+    std::cout << "rejected: " << result["rejected"].get<std::string>() << "\n";
+  }
+  for (const auto& finding : result.value("findings", nlohmann::json::array())) {
+    std::cout << "  " << finding.value("rule", "") << " (" << finding.value("category", "") << ", "
+              << finding.value("severity", "") << ", " << finding.value("confidence", 0.0)
+              << ") -> " << finding.value("action", "") << " bytes "
+              << finding.value("begin", std::size_t{0}) << "-"
+              << finding.value("end", std::size_t{0}) << ": " << finding.value("evidence", "")
+              << "\n";
+  }
+  if (result.contains("sanitized")) {
+    std::cout << "sanitized:\n" << result["sanitized"].get<std::string>() << "\n";
+  }
+}
+
+// Asks the running daemon (its pipeline has the configured layers and its
+// decision log records the scan). No answer: nullopt, and the caller scans
+// locally; the daemon refused or failed: an error exit.
+std::optional<int> scan_with_daemon(const ScanOptions& options, const std::string& text) {
+  CommonOptions common;
+  common.socket_path = options.socket;
+  auto socket = resolve_socket(common);
+  if (!socket) return std::nullopt;
+  control::ClientError error;
+  auto response = control::call(*socket, {"scan", {{"text", text}, {"source", options.source}}},
+                                std::chrono::seconds(30), &error);
+  if (!response) {
+    if (error.kind == control::ClientFailure::not_running ||
+        error.kind == control::ClientFailure::permission) {
+      return std::nullopt;
+    }
+    std::cerr << "openclawd scan: " << response.error().message << "\n";
+    return kExitError;
+  }
+  // A daemon without the defender has no `scan` command.
+  if (response->result == control::ResultCode::unsupported) return std::nullopt;
+  if (response->result != control::ResultCode::success || !response->arguments.is_object()) {
+    std::cerr << "openclawd scan: the daemon answered: " << response->text << "\n";
+    return kExitError;
+  }
+  const auto& result = response->arguments;
+  if (options.json) {
+    std::cout << result.dump() << "\n";
+  } else {
+    print_human(result);
+  }
+  return result.value("flagged", false) ? kExitFlagged : kExitAllow;
+}
+
+int scan_one(const defender::ScanPipeline& pipeline, const ScanOptions& options,
+             const std::string& text) {
   const auto result = pipeline.scan(text, options.source);
   if (options.json) {
     std::cout << defender::to_json(result).dump() << "\n";
@@ -112,6 +167,16 @@ int run_scan(const ScanOptions& options) {
                  "tool_call\n";
     return kExitError;
   }
+  // A daemon is used for single texts unless the rules are named here.
+  const bool try_daemon =
+      !options.local && !options.jsonl && options.rules.empty() && options.config.empty();
+  std::string text;
+  if (!options.jsonl) {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
+  if (try_daemon) {
+    if (auto exit_code = scan_with_daemon(options, text)) return *exit_code;
+  }
   auto path = rules_path(options);
   if (!path) {
     std::cerr << "openclawd scan: " << path.error().message << "\n";
@@ -124,7 +189,7 @@ int run_scan(const ScanOptions& options) {
     std::cerr << "openclawd scan: " << pipeline.error().message << "\n";
     return kExitError;
   }
-  return options.jsonl ? scan_lines(**pipeline, options) : scan_one(**pipeline, options);
+  return options.jsonl ? scan_lines(**pipeline, options) : scan_one(**pipeline, options, text);
 }
 
 }  // namespace
@@ -132,7 +197,9 @@ int run_scan(const ScanOptions& options) {
 void add_scan_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ScanOptions>();
   auto* scan = app.add_subcommand(
-      "scan", "Check text from stdin with the defender (exit 0 allow, 1 flagged, 2 error)");
+      "scan",
+      "Check text from stdin with the defender: the running daemon's when there is one and "
+      "neither --rules nor --config is given, else locally (exit 0 allow, 1 flagged, 2 error)");
   scan->add_option("--source", options->source,
                    "Where the text comes from: discord_message, tool_result, web_fetch, email, "
                    "outbound_message, tool_call")
@@ -145,6 +212,11 @@ void add_scan_command(CLI::App& app, int& exit_code) {
       scan->add_option("--rules", options->rules, "Rules file (policies/defender/rules.json)");
   scan->add_option("--config", options->config, "Take defender.rules from this config file")
       ->excludes(rules);
+  scan->add_option("-s,--socket", options->socket,
+                   "Control socket of the daemon to ask (default: from the default config)");
+  scan->add_flag("--local", options->local,
+                 "Scan in this process even when a daemon is running (rules: --rules, "
+                 "$OPENCLAWD_DEFENDER_RULES or the installed policy)");
   scan->add_option("--max-bytes", options->max_bytes, "Reject texts longer than this")
       ->capture_default_str();
   scan->callback([options, &exit_code] { exit_code = run_scan(*options); });

@@ -69,6 +69,24 @@ void parse_defender(ObjectReader& reader, const ParseContext& context, DefenderC
   reader.path("rules", out.rules, context.base_dir);
   reader.path("log_file", out.log_file, context.base_dir);
   reader.object("judge", [&](ObjectReader& judge) { parse_judge(judge, context, out.judge); });
+  reader.integer("max_input_bytes", out.max_input_bytes, 1, 64 * 1024 * 1024);
+  reader.integer("time_budget_ms", out.time_budget_ms, 1, 600000);
+  reader.boolean("log_inputs", out.log_inputs);
+  reader.path("token_file", out.token_file, context.base_dir);
+  reader.integer("max_body_bytes", out.max_body_bytes, 64, 512 * 1024 * 1024);
+  reader.integer("max_concurrent_scans", out.max_concurrent_scans, 1, 1024);
+  reader.integer("max_connections", out.max_connections, 1, 100000);
+  reader.integer("request_timeout_ms", out.request_timeout_ms, 100, 600000);
+  out.clients_set = reader.take("clients") != nullptr;
+  reader.array("clients", [&](const nlohmann::json& item, const std::string& pointer) {
+    auto net = item.is_string() ? Ipv4Interface::parse(item.get<std::string>()) : std::nullopt;
+    if (!net) {
+      reader.diagnostics().add(
+          pointer, "expected a network such as \"192.168.83.0/24\", got " + item.dump());
+      return;
+    }
+    out.clients.push_back(*net);
+  });
 }
 
 }  // namespace openclawd::config

@@ -106,6 +106,21 @@ nlohmann::json to_json(const Config& config) {
                              {"log_file", config.defender.log_file.string()}};
   if (config.defender.listen) defender["listen"] = config.defender.listen->to_string();
   defender["judge"] = judge_to_json(config.defender.judge);
+  defender["max_input_bytes"] = config.defender.max_input_bytes;
+  defender["time_budget_ms"] = config.defender.time_budget_ms;
+  defender["log_inputs"] = config.defender.log_inputs;
+  if (!config.defender.token_file.empty()) {
+    defender["token_file"] = config.defender.token_file.string();
+  }
+  defender["max_body_bytes"] = config.defender.max_body_bytes;
+  defender["max_concurrent_scans"] = config.defender.max_concurrent_scans;
+  defender["max_connections"] = config.defender.max_connections;
+  defender["request_timeout_ms"] = config.defender.request_timeout_ms;
+  if (config.defender.clients_set) {
+    nlohmann::json clients = nlohmann::json::array();
+    for (const auto& n : config.defender.clients) clients.push_back(n.to_string());
+    defender["clients"] = std::move(clients);
+  }
 
   return {
       {"version", config.version},

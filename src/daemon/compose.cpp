@@ -8,6 +8,7 @@
 #include "openclawd/audit/audit_service.hpp"
 #include "openclawd/daemon/guest_boot_hooks.hpp"
 #include "openclawd/daemon/resolved_destinations.hpp"
+#include "openclawd/defender_service/defender_service.hpp"
 #include "openclawd/dns/service.hpp"
 #include "openclawd/net/network_service.hpp"
 #include "openclawd/secrets/secrets_service.hpp"
@@ -68,6 +69,26 @@ Result<std::unique_ptr<vm::Supervisor>> make_supervisor(DaemonContext& context,
   return supervisor;
 }
 
+// The defender (scan command, HTTP API): the guests' defender tokens are its
+// API keys, and every secret the guests get is kept from the LLM judge.
+Result<std::unique_ptr<Service>> make_defender(
+    DaemonContext& context, const std::shared_ptr<secrets::SecretsManager>& secrets) {
+  std::vector<std::filesystem::path> token_files;
+  for (const auto& vm : defender_clients(context.config)) {
+    token_files.push_back(secrets->directory(vm) / "defender-token");
+  }
+  auto settings = defender_service::settings_from_config(context.config, std::move(token_files));
+  std::vector<std::filesystem::path> secret_dirs;
+  for (const auto& vm : secrets->vm_names()) secret_dirs.push_back(secrets->directory(vm));
+  settings.known_secrets = [secret_dirs] {
+    return defender_service::read_secret_values(secret_dirs);
+  };
+  auto service =
+      defender_service::DefenderService::create(context.io, std::move(settings), context.commands);
+  if (!service) return service.error();
+  return std::unique_ptr<Service>(std::move(*service));
+}
+
 }  // namespace
 
 Result<Composition> compose(DaemonContext& context) {
@@ -113,6 +134,12 @@ Result<Composition> compose(DaemonContext& context) {
   if (config.dns.enabled) {
     composition.services.push_back(std::make_unique<dns::DnsService>(
         context.io, dns::settings_from_config(config), destinations.get()));
+  }
+
+  if (config.defender.enabled && (!config.defender.rules.empty() || config.defender.listen)) {
+    auto defender = make_defender(context, shared_manager);
+    if (!defender) return defender.error();
+    composition.services.push_back(std::move(*defender));
   }
 
   if (!config.vms.empty()) {

@@ -89,10 +89,13 @@ DecisionLog::~DecisionLog() {
 
 Status DecisionLog::record(std::string_view text, std::string_view source,
                            const ScanResult& result) {
+  return append(decision_record(text, source, result, settings_.log_inputs));
+}
+
+Status DecisionLog::append(const nlohmann::json& record) {
   // Invalid UTF-8 in a logged text is replaced rather than making dump() throw.
-  const std::string line = decision_record(text, source, result, settings_.log_inputs)
-                               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-                           "\n";
+  const std::string line =
+      record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::lock_guard lock(mutex_);
   std::size_t written = 0;
   while (written < line.size()) {

@@ -114,7 +114,8 @@ ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
     const auto layer_start = Clock::now();
     LayerReport report = layer.evaluate(input);
     report.layer = std::string(layer.name());
-    report.ran = true;
+    // A layer may decline on its own terms (its band, disabled): keep its reason.
+    if (report.skip_reason.empty()) report.ran = true;
     if (report.duration.count() == 0) report.duration = since(layer_start);
     for (const auto& finding : report.findings) findings.push_back(finding);
     result.layers.push_back(std::move(report));
@@ -135,7 +136,10 @@ ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
     if (early_exit || !result.rejected.empty()) {
       result.layers.push_back(
           skipped(judge_->name(), "early exit: Layer 1 blocked on a critical rule"));
-    } else if (best < settings_.escalation_low || best >= settings_.escalation_high) {
+    } else if (source != "tool_call" &&
+               (best < settings_.escalation_low || best >= settings_.escalation_high)) {
+      // Tool calls go to the judge whatever the band: it checks dangerous ones
+      // for intent alignment and applies the band to the others itself.
       result.layers.push_back(
           skipped(judge_->name(), "best confidence outside the escalation band"));
     } else if (Clock::now() >= deadline) {
@@ -147,6 +151,11 @@ ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
 
   // Actions: the rule's own, else the source's table by severity; the text gets
   // the strongest. A sanitize that has no span to cut becomes a block.
+  // A judge allowed to lower (may_lower) overrules the earlier layers' findings
+  // down to "log", except critical Layer 1 matches, which are exact.
+  const bool judge_lowered = std::any_of(
+      result.layers.begin(), result.layers.end(),
+      [](const LayerReport& layer) { return layer.ran && layer.verdict == Verdict::benign; });
   std::vector<Redaction> redactions;
   for (auto& finding : findings) {
     const Rule* rule = nullptr;
@@ -157,6 +166,9 @@ ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
     }
     finding.action =
         rule && rule->action ? *rule->action : policy.action_for(source, finding.severity);
+    if (judge_lowered && finding.severity != Severity::critical) {
+      finding.action = std::min(finding.action, Action::log);
+    }
     if (finding.action == Action::sanitize) {
       if (finding.begin == finding.end) {
         finding.action = Action::block;

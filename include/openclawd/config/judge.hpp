@@ -13,7 +13,8 @@ namespace openclawd::config {
 enum class JudgeFailMode { open, closed };
 
 struct JudgeConfig {
-  bool enabled = true;
+  // Off unless the config says so: the judge sends text to a remote API.
+  bool enabled = false;
   std::string base_url = "https://api.cerebras.ai/v1";
   std::string model = "gpt-oss-120b";
   std::filesystem::path api_key_file;  // empty: no Authorization header

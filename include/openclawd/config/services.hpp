@@ -38,6 +38,19 @@ struct DefenderConfig {
   std::filesystem::path rules;
   std::filesystem::path log_file;  // decision log; default <log_dir>/defender.jsonl
   JudgeConfig judge;               // Layer 3
+  // Scans (docs/defender.md): longer texts are rejected as such, never scanned
+  // in part; the budget bounds Layers 2 and 3 of one scan.
+  std::int64_t max_input_bytes = 1024 * 1024;
+  int time_budget_ms = 3000;
+  bool log_inputs = false;  // decision log: also the text and evidence (may hold secrets)
+  // HTTP API (docs/defender.md "HTTP API").
+  std::filesystem::path token_file;  // empty: the VMs' "defender-token" secrets
+  std::int64_t max_body_bytes = 4 * 1024 * 1024;
+  int max_concurrent_scans = 4;  // more at once get 503
+  int max_connections = 64;
+  int request_timeout_ms = 10000;      // reading a request / writing the answer
+  bool clients_set = false;            // false: loopback + network.address's subnet
+  std::vector<Ipv4Interface> clients;  // source networks allowed to call the API
 };
 
 }  // namespace openclawd::config

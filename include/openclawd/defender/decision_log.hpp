@@ -35,6 +35,8 @@ class DecisionLog {
   DecisionLog& operator=(const DecisionLog&) = delete;
 
   Status record(std::string_view text, std::string_view source, const ScanResult& result);
+  // Any other record (the judge's calls), one line.
+  Status append(const nlohmann::json& record);
 
  private:
   DecisionLog(DecisionLogSettings settings, int fd) : settings_(std::move(settings)), fd_(fd) {}
