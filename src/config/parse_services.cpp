@@ -41,6 +41,7 @@ void parse_dns(ObjectReader& reader, const ParseContext& context, DnsConfig& out
   reader.choice("denied_answer", out.denied_answer,
                 {{"nxdomain", DeniedDnsAnswer::nxdomain}, {"refused", DeniedDnsAnswer::refused}});
   reader.integer("rate_limit_qps", out.rate_limit_qps, 0, 1000000);
+  reader.integer("cache_entries", out.cache_entries, 0, 10000000);
   reader.array("extra_clients", [&](const nlohmann::json& item, const std::string& pointer) {
     auto net = item.is_string() ? Ipv4Interface::parse(item.get<std::string>()) : std::nullopt;
     if (!net) {

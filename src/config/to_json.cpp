@@ -162,6 +162,7 @@ nlohmann::json to_json(const Config& config) {
         {"denied_answer",
          config.dns.denied_answer == DeniedDnsAnswer::nxdomain ? "nxdomain" : "refused"},
         {"rate_limit_qps", config.dns.rate_limit_qps},
+        {"cache_entries", config.dns.cache_entries},
         {"extra_clients", extra_clients},
         {"log_file", config.dns.log_file.string()}}},
       {"audit",

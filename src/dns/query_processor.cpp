@@ -44,7 +44,8 @@ QueryProcessor::QueryProcessor(const ResolverSettings& settings, ClientAcl acl, 
       upstream_(upstream),
       log_(log),
       allowlist_(allowlist),
-      limiter_(settings.rate_limit_qps) {}
+      limiter_(settings.rate_limit_qps),
+      answers_(settings.answer_cache_entries) {}
 
 bool QueryProcessor::handle(const ClientInfo& client, ByteView packet, Reply reply) {
   const auto started = SteadyClock::now();
@@ -86,11 +87,18 @@ bool QueryProcessor::handle(const ClientInfo& client, ByteView packet, Reply rep
     return true;
   }
   query.rule = decision.rule;
+  if (auto hit = answers_.find(query.query.question, started)) {
+    query.cached = true;
+    finish(query, Result<UpstreamAnswer>(std::move(*hit)));
+    return true;
+  }
   query.cached = probably_cached(query.query.question, started);
   auto shared = std::make_shared<InFlight>(std::move(query));
   const Question question = shared->query.question;
-  upstream_.resolve(question,
-                    [this, shared](Result<UpstreamAnswer> answer) { finish(*shared, answer); });
+  upstream_.resolve(question, [this, shared](Result<UpstreamAnswer> answer) {
+    if (answer) answers_.store(shared->query.question, *answer, SteadyClock::now());
+    finish(*shared, answer);
+  });
   return true;
 }
 
@@ -185,7 +193,11 @@ nlohmann::json QueryProcessor::counters() const {
     vms[vm] = {{"queries", c.queries}, {"answered", c.answered}, {"blocked", c.blocked},
                {"refused", c.refused}, {"errors", c.errors},     {"rate_limited", c.rate_limited}};
   }
-  return {{"malformed", malformed_}, {"vms", vms}};
+  return {
+      {"malformed", malformed_},
+      {"vms", vms},
+      {"answer_cache",
+       {{"entries", answers_.size()}, {"hits", answers_.hits()}, {"misses", answers_.misses()}}}};
 }
 
 const VmCounters& QueryProcessor::vm_counters(const std::string& vm) const {

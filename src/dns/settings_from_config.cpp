@@ -15,6 +15,7 @@ ResolverSettings settings_from_config(const config::Config& config) {
                                ? DeniedAnswer::refused
                                : DeniedAnswer::nxdomain;
   settings.rate_limit_qps = dns.rate_limit_qps;
+  settings.answer_cache_entries = static_cast<std::size_t>(dns.cache_entries);
   settings.clients.push_back(
       {config.network.address.network().to_string(), config.network.address.prefix_length});
   for (const auto& extra : dns.extra_clients) {

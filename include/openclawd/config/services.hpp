@@ -22,6 +22,7 @@ struct DnsConfig {
   std::filesystem::path trust_anchor;                            // empty: no DNSSEC validation
   DeniedDnsAnswer denied_answer = DeniedDnsAnswer::nxdomain;
   int rate_limit_qps = 200;                  // per client
+  int cache_entries = 10000;                 // answers kept in-process; 0: off
   std::vector<Ipv4Interface> extra_clients;  // served besides the bridge subnet
   std::filesystem::path log_file;            // default <log_dir>/dns.jsonl
 };

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "openclawd/dns/allowlist_sink.hpp"
+#include "openclawd/dns/answer_cache.hpp"
 #include "openclawd/dns/client_acl.hpp"
 #include "openclawd/dns/message.hpp"
 #include "openclawd/dns/policy.hpp"
@@ -70,6 +71,7 @@ class QueryProcessor {
   QueryLog& log_;
   AllowlistSink* allowlist_;
   RateLimiter limiter_;
+  AnswerCache answers_;
   std::map<std::string, VmCounters> counters_;
   std::uint64_t malformed_ = 0;
   // What libunbound has probably cached (name/type -> expiry), for the log's

@@ -39,6 +39,7 @@ struct ResolverSettings {
   std::filesystem::path log_file;
   std::uintmax_t log_max_bytes = 16u << 20;
   int log_keep = 5;
+  std::size_t answer_cache_entries = 10000;  // repeats answered in-process; 0: off
   std::chrono::seconds allowlist_grace{30};  // added to TTLs reported to the AllowlistSink
   std::size_t tcp_max_connections = 128;
   std::chrono::milliseconds tcp_idle_timeout{10000};

@@ -111,6 +111,27 @@ TEST_F(QueryProcessorTest, AnswersAndFeedsTheAllowlistBeforeReplying) {
   EXPECT_EQ(processor->vm_counters("openclaw").answered, 2u);
 }
 
+TEST_F(QueryProcessorTest, RepeatsComeFromTheAnswerCacheAndStillFeedTheAllowlist) {
+  make();
+  ASSERT_TRUE(ask(kGuest, "api.example.com"));
+  auto again = ask(kGuest, "API.example.com");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(upstream.asked, std::vector<std::string>{"api.example.com"});
+  EXPECT_EQ(again->id, 42);
+  ASSERT_EQ(again->questions.size(), 1u);
+  EXPECT_EQ(again->questions[0].name, "API.example.com");  // the client's letter case
+  EXPECT_EQ(again->answers.size(), 2u);
+  EXPECT_EQ(sink.calls.size(), 4u);  // both answers opened again, before the reply
+  EXPECT_EQ(log_lines().back()["cached"], true);
+  EXPECT_EQ(processor->counters()["answer_cache"]["hits"], 1);
+
+  settings.answer_cache_entries = 0;
+  make();
+  ASSERT_TRUE(ask(kGuest, "api.example.com"));
+  ASSERT_TRUE(ask(kGuest, "api.example.com"));
+  EXPECT_EQ(upstream.asked.size(), 3u);  // no cache: every query goes upstream
+}
+
 TEST_F(QueryProcessorTest, UnknownGuestOnTheSubnetIsServedButNotAllowlisted) {
   make();
   ASSERT_TRUE(ask(kOtherGuest, "api.example.com"));
