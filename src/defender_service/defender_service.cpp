@@ -121,6 +121,9 @@ void DefenderService::stop() {
     api_->stop();
     api_.reset();
   }
+  // Running scans finish (bounded by their time budget) before the daemon's
+  // event loop goes away: their completions are posted to it.
+  core_->join();
 }
 
 std::string DefenderService::api_address() const {

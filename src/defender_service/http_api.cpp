@@ -130,6 +130,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                               *parser_->content_length(), settings().max_body_bytes));
     }
     stream_.expires_after(settings().request_timeout);
+    if (beast::iequals(request[http::field::expect], "100-continue")) {
+      // curl waits for this before sending a body over 1 KiB.
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      boost::asio::async_write(stream_, boost::asio::buffer(kContinue.data(), kContinue.size()),
+                               [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                 if (ec) return self->close();
+                                 self->read_body();
+                               });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });

@@ -161,6 +161,21 @@ TEST_F(DefenderApi, OneConnectionCarriesSeveralRequests) {
   EXPECT_EQ(second.body["action"], "block");
 }
 
+TEST_F(DefenderApi, ExpectContinueIsAnsweredBeforeTheBody) {
+  ASSERT_TRUE(start_service());
+  HttpConnection connection(address);
+  const std::string body = scan_body(kAttack, "email");
+  connection.send_raw(std::string("POST /v1/scan HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ") +
+                      "Bearer " + kToken +
+                      "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n" +
+                      "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n");
+  EXPECT_EQ(connection.read_answer().status, 100);
+  connection.send_raw(body);
+  auto answer = connection.read_answer();
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.body["action"], "block");
+}
+
 TEST_F(DefenderApi, AClientThatStallsIsCutOff) {
   settings.api->request_timeout = 300ms;
   ASSERT_TRUE(start_service());
