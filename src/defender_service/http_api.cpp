@@ -72,7 +72,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void read_header() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(settings().max_body_bytes);
+    // The body limit is set once the headers are checked, so an unauthenticated
+    // client learns nothing about it (Beast would refuse a large Content-Length
+    // while reading the headers).
+    parser_->body_limit(boost::none);
     stream_.expires_after(settings().request_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
@@ -84,9 +87,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset) {
       return close();
     }
-    if (ec == beast::error::timeout) {
-      return fail(408, "timeout", "the request was not complete in time");
-    }
+    // A timed-out tcp_stream is already closed: nothing can be answered.
+    if (ec == beast::error::timeout) return close();
     if (ec == http::error::header_limit) {
       return fail(431, "headers_too_large", "the request headers are larger than 16 KiB");
     }
@@ -129,6 +131,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                   fmt::format("the body is {} bytes, the limit is {} (defender.max_body_bytes)",
                               *parser_->content_length(), settings().max_body_bytes));
     }
+    parser_->body_limit(settings().max_body_bytes);
     stream_.expires_after(settings().request_timeout);
     if (beast::iequals(request[http::field::expect], "100-continue")) {
       // curl waits for this before sending a body over 1 KiB.
@@ -155,9 +158,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                   fmt::format("the body is over the limit of {} bytes (defender.max_body_bytes)",
                               settings().max_body_bytes));
     }
-    if (ec == beast::error::timeout) {
-      return fail(408, "timeout", "the request body was not complete in time");
-    }
+    if (ec == beast::error::timeout) return close();
     if (ec == boost::asio::error::operation_aborted) return close();
     if (ec) return fail(400, "bad_request", "malformed HTTP request body: " + ec.message());
 

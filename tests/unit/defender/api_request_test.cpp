@@ -34,7 +34,7 @@ TEST(ApiRequest, SourceDefaultsToToolResultAndContextToNull) {
 TEST(ApiRequest, KeepsEmbeddedNulAndUnicode) {
   auto parsed = parse_scan_request(R"({"text": "a\u0000b \u00e9\u200b"})");
   ASSERT_TRUE(parsed.ok());
-  EXPECT_EQ(parsed->text, std::string("a\0b \xC3\xA9\xE2\x80\x8B", 8));
+  EXPECT_EQ(parsed->text, std::string("a\0b \xC3\xA9\xE2\x80\x8B", 9));
 }
 
 TEST(ApiRequest, ShapeErrorsSayWhatIsWrong) {

@@ -84,9 +84,11 @@ TEST(JudgeConfig, BadValuesAreReportedWithTheirPointer) {
             std::string::npos);
   EXPECT_NE(errors_of({{"lower_min_confidence", 2}}).find("/defender/judge/lower_min_confidence"),
             std::string::npos);
-  EXPECT_NE(errors_of({{"api_key_file", "/nonexistent/ocd-judge/key"}})
+  // Checked when the judge is enabled (it is off by default).
+  EXPECT_NE(errors_of({{"enabled", true}, {"api_key_file", "/nonexistent/ocd-judge/key"}})
                 .find("/defender/judge/api_key_file"),
             std::string::npos);
+  EXPECT_EQ(errors_of({{"api_key_file", "/nonexistent/ocd-judge/key"}}), "");
   EXPECT_NE(errors_of({{"temperature", 0.7}}).find("/defender/judge/temperature"),
             std::string::npos);
 }
