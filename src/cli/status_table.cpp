@@ -32,6 +32,40 @@ std::string render(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+// One service's status as `key=value` pairs (nested keys dotted), so the
+// table stays readable: lists of objects are shown by their size.
+void flatten(const nlohmann::json& value, const std::string& key, std::vector<std::string>& out) {
+  if (value.is_object()) {
+    for (const auto& [name, item] : value.items()) {
+      flatten(item, key.empty() ? name : key + "." + name, out);
+    }
+    return;
+  }
+  if (value.is_array()) {
+    const bool scalars = std::all_of(value.begin(), value.end(), [](const nlohmann::json& item) {
+      return !item.is_object() && !item.is_array();
+    });
+    if (!scalars) {
+      out.push_back(fmt::format("{}={}", key, value.size()));
+      return;
+    }
+    std::string joined;
+    for (const auto& item : value) joined += (joined.empty() ? "" : ",") + cell(item);
+    out.push_back(fmt::format("{}=[{}]", key, joined));
+    return;
+  }
+  out.push_back(fmt::format("{}={}", key, cell(value)));
+}
+
+std::string service_summary(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  std::vector<std::string> pairs;
+  flatten(value, "", pairs);
+  std::string out;
+  for (const auto& pair : pairs) out += (out.empty() ? "" : "  ") + pair;
+  return out;
+}
+
 }  // namespace
 
 std::string format_duration(std::int64_t seconds) {
@@ -65,12 +99,20 @@ std::string format_status_table(const nlohmann::json& status) {
     out += "no VMs configured\n";
   } else {
     out += "\n" + render(rows);
+    // Why a VM is failed or did not start: the supervisor's last error.
+    for (const auto& vm : status.value("vms", nlohmann::json::array())) {
+      const auto error = vm.value("error", nlohmann::json());
+      if (error.is_string()) {
+        out += fmt::format("{}: {}\n", cell(vm.value("name", nlohmann::json())),
+                           error.get<std::string>());
+      }
+    }
   }
   const auto& services = status.value("services", nlohmann::json::object());
   if (services.is_object() && !services.empty()) {
     std::vector<std::vector<std::string>> service_rows = {{"SERVICE", "STATUS"}};
     for (const auto& [name, value] : services.items()) {
-      service_rows.push_back({name, value.is_string() ? value.get<std::string>() : value.dump()});
+      service_rows.push_back({name, service_summary(value)});
     }
     out += "\n" + render(service_rows);
   }

@@ -86,6 +86,16 @@ class DaemonE2E : public ::testing::Test {
         {"vms", nlohmann::json::array()},
     };
   }
+  // A VM that never boots (autostart off, a kernel file that is not one).
+  void add_gogcli_vm() {
+    config_["vms"].push_back(
+        {{"name", "gogcli"},
+         {"vcpu", 1},
+         {"memory_mib", 256},
+         {"kernel", "images/vmlinuz"},
+         {"autostart", false},
+         {"network", {{"tap", "ocd-gog"}, {"mac", "02:00:00:00:00:02"}, {"ip", "192.168.83.3"}}}});
+  }
   std::string write_config() { return dir_.write("openclawd.json", config_.dump(2)).string(); }
 
   testing::CommandResult cli(std::vector<std::string> args) {
@@ -158,13 +168,7 @@ TEST_F(DaemonE2E, StartsReportsReadyServesTheCliAndStopsOnSigterm) {
 }
 
 TEST_F(DaemonE2E, VmWithAutostartOffIsListedAndSigintStopsTheDaemon) {
-  config_["vms"].push_back(
-      {{"name", "gogcli"},
-       {"vcpu", 1},
-       {"memory_mib", 256},
-       {"kernel", "images/vmlinuz"},
-       {"autostart", false},
-       {"network", {{"tap", "ocd-gog"}, {"mac", "02:00:00:00:00:02"}, {"ip", "192.168.83.3"}}}});
+  add_gogcli_vm();
   NotifySocket notify(dir_ / "notify.sock");
   auto daemon = start_daemon(notify);
   ASSERT_TRUE(notify.wait_for("READY=1", 15s)) << daemon_log();
@@ -185,13 +189,7 @@ TEST_F(DaemonE2E, VmWithAutostartOffIsListedAndSigintStopsTheDaemon) {
 TEST_F(DaemonE2E, UnreachableLibvirtIsAClearStartupError) {
   config_["hypervisor"]["uri"] =
       "qemu+unix:///system?socket=" + (dir_ / "no-libvirtd.sock").string();
-  config_["vms"].push_back(
-      {{"name", "gogcli"},
-       {"vcpu", 1},
-       {"memory_mib", 256},
-       {"kernel", "images/vmlinuz"},
-       {"autostart", false},
-       {"network", {{"tap", "ocd-gog"}, {"mac", "02:00:00:00:00:02"}, {"ip", "192.168.83.3"}}}});
+  add_gogcli_vm();
   NotifySocket notify(dir_ / "notify.sock");
   auto daemon = start_daemon(notify);
   auto exit_code = daemon->wait(20s);
