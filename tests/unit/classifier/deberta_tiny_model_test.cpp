@@ -1,0 +1,124 @@
+// The engine against a PyTorch reference on tiny random-weight models (real model
+// weights cannot be downloaded here): make_tiny_models.py builds one model per shape
+// family with Debian's python3-torch and sentencepiece, and the reference logits.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "common/process.hpp"
+#include "common/temp_dir.hpp"
+#include "openclawd/defender/classifier_model.hpp"
+
+namespace openclawd::defender {
+namespace {
+using openclawd::testing::TempDir;
+using openclawd::testing::source_dir;
+
+class TinyRandomModels : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    directory_ = new TempDir();
+    const auto script = source_dir() / "tests/unit/classifier/make_tiny_models.py";
+    auto result = openclawd::testing::run_command({OPENCLAWD_PYTHON, script.string(), directory_->path().string()},
+                                    std::chrono::seconds(120));
+    ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    std::ifstream stream(directory_->path() / "expected.json");
+    expected_ = new nlohmann::json(nlohmann::json::parse(stream));
+  }
+  static void TearDownTestSuite() {
+    delete expected_;
+    delete directory_;
+  }
+  static std::unique_ptr<DebertaClassifier> load(const std::string& family) {
+    ClassifierSettings settings;
+    settings.window_tokens = 40;
+    settings.stride_tokens = 16;
+    auto model = DebertaClassifier::load((directory_->path() / family).string(), settings);
+    EXPECT_TRUE(model.ok()) << (model.ok() ? "" : model.error().message);
+    return model.ok() ? std::move(*model) : nullptr;
+  }
+  static inline TempDir* directory_ = nullptr;
+  static inline nlohmann::json* expected_ = nullptr;
+};
+
+void check_family(const nlohmann::json& expected, const std::string& family,
+                  const DebertaClassifier& model) {
+  int checked = 0;
+  for (const auto& item : expected) {
+    if (item["family"] != family) continue;
+    const auto text = item["text"].get<std::string>();
+    SCOPED_TRACE(family + ": " + text.substr(0, 40));
+    EXPECT_EQ(model.tokenize(text), item["input_ids"].get<std::vector<int>>());
+    double best_score = -1;
+    std::vector<float> best_logits;
+    for (const auto& window : item["windows"]) {
+      auto logits = model.logits(window["input_ids"].get<std::vector<int>>());
+      ASSERT_TRUE(logits.ok()) << logits.error().message;
+      const auto reference = window["logits"].get<std::vector<float>>();
+      ASSERT_EQ(logits->size(), reference.size());
+      for (std::size_t i = 0; i < reference.size(); ++i) EXPECT_NEAR((*logits)[i], reference[i], 1e-4);
+      // The engine keeps the window whose non-benign probability is highest.
+      double sum = 0;
+      const float top = *std::max_element(reference.begin(), reference.end());
+      for (float value : reference) sum += std::exp(double(value) - top);
+      const int benign = benign_label_index(model.config().labels);
+      const double score = 1.0 - std::exp(double(reference[benign]) - top) / sum;
+      if (score > best_score) {
+        best_score = score;
+        best_logits = reference;
+      }
+      ++checked;
+    }
+    auto classified = model.classify(text);
+    ASSERT_TRUE(classified.ok()) << classified.error().message;
+    EXPECT_EQ(classified->windows, static_cast<int>(item["windows"].size()));
+    EXPECT_NEAR(classified->injection_score, best_score, 1e-4);
+    ASSERT_EQ(classified->logits.size(), best_logits.size());
+    for (std::size_t i = 0; i < best_logits.size(); ++i) EXPECT_NEAR(classified->logits[i], best_logits[i], 1e-4);
+  }
+  EXPECT_GT(checked, 4);
+}
+
+TEST_F(TinyRandomModels, XsmallShapeLogBucketsSharedKeysMatchesPytorch) {
+  auto model = load("xsmall");
+  ASSERT_TRUE(model);
+  EXPECT_EQ(model->config().labels, (std::vector<std::string>{"BENIGN", "MALICIOUS"}));
+  check_family(*expected_, "xsmall", *model);
+}
+
+TEST_F(TinyRandomModels, MdebertaShapeBf16WeightsMatchesPytorch) {
+  auto model = load("mdeberta");
+  ASSERT_TRUE(model);
+  check_family(*expected_, "mdeberta", *model);
+}
+
+TEST_F(TinyRandomModels, V2PlainNoBucketsSeparateProjectionsF16MatchesPytorch) {
+  auto model = load("v2plain");
+  ASSERT_TRUE(model);
+  EXPECT_EQ(model->config().labels.size(), 3u);
+  check_family(*expected_, "v2plain", *model);
+}
+
+TEST_F(TinyRandomModels, TruncatedWeightsAreAnErrorNamingTheFile) {
+  TempDir broken;
+  for (const char* name : {"config.json", "spm.model"}) {
+    std::filesystem::copy_file(directory_->path() / "xsmall" / name, broken / name);
+  }
+  const auto weights = directory_->path() / "xsmall" / "model.safetensors";
+  std::filesystem::copy_file(weights, broken / "model.safetensors");
+  std::filesystem::resize_file(broken / "model.safetensors", std::filesystem::file_size(weights) - 100);
+  auto model = DebertaClassifier::load(broken.path().string(), {});
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.error().message.find("model.safetensors"), std::string::npos) << model.error().message;
+}
+
+TEST_F(TinyRandomModels, WindowLongerThanTheModelIsAnError) {
+  auto model = load("xsmall");
+  ASSERT_TRUE(model);
+  EXPECT_FALSE(model->logits(std::vector<int>(65, 5)).ok());
+  EXPECT_FALSE(model->logits({1, 99999, 2}).ok());
+}
+
+}  // namespace
+}  // namespace openclawd::defender
