@@ -56,7 +56,14 @@ struct Classification {
   double injection_score = 0.0;
 };
 
-class DebertaClassifier {
+// Anything that scores a text: the in-process engine, an HTTP model server.
+class TextClassifier {
+ public:
+  virtual ~TextClassifier() = default;
+  virtual Result<Classification> classify(const std::string& text) const = 0;
+};
+
+class DebertaClassifier : public TextClassifier {
  public:
   static Result<std::unique_ptr<DebertaClassifier>> load(const std::string& model_dir,
                                                           const ClassifierSettings& settings);
@@ -68,7 +75,7 @@ class DebertaClassifier {
   // Logits of one window of token ids (must fit max_position_embeddings).
   virtual Result<std::vector<float>> logits(const std::vector<int>& input_ids) const = 0;
   // Tokenizes, splits into overlapping windows, scores them all, keeps the worst.
-  virtual Result<Classification> classify(const std::string& text) const = 0;
+  Result<Classification> classify(const std::string& text) const override = 0;
 };
 
 // Index of the label that means "not an attack" (benign/safe), or 0 if none says so.
