@@ -10,7 +10,7 @@ build_packages=(
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libsystemd-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   libnftnl-dev libmnl-dev libaudit-dev libunbound-dev libevent-dev libcurl4-openssl-dev
-  libicu-dev libvectorscan-dev libre2-dev libsentencepiece-dev libopenblas-dev
+  libicu-dev libvectorscan-dev libre2-dev libsentencepiece-dev libopenblas-dev libopenblas0-pthread
   libvirt-dev
 )
 
@@ -21,6 +21,7 @@ test_packages=(
   qemu-utils busybox-static e2fsprogs cpio zstd xz-utils kmod
   openssh-server openssh-client netcat-openbsd socat curl jq procps psmisc
   python3 python3-jsonschema sentencepiece
+  python3-torch  # reference logits of the classifier tests, PyTorch side of its benchmark
 )
 
 mode=${1:-all}

@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "openclawd/defender/classifier.hpp"
+#include "openclawd/classifier/layer.hpp"
 
 namespace openclawd::defender {
 
@@ -21,6 +21,12 @@ LayerReport ClassifierLayer::evaluate(const LayerInput& input) {
   const std::string text(input.original_text);
   double best = 0.0;
   for (const auto& configured : classifiers_) {
+    if (input.deadline != std::chrono::steady_clock::time_point{} &&
+        std::chrono::steady_clock::now() >= input.deadline) {
+      if (!report.error.empty()) report.error += "; ";
+      report.error += configured.name + ": no time left in the scan budget";
+      continue;
+    }
     auto result = configured.classifier->classify(text);
     if (!result) {
       if (!report.error.empty()) report.error += "; ";
@@ -41,6 +47,7 @@ LayerReport ClassifierLayer::evaluate(const LayerInput& input) {
       report.findings.push_back(std::move(finding));
     }
   }
+  // A failed model says nothing; the others' scores still count.
   if (report.error.empty() || best > 0.0) report.injection_score = best;
   report.duration = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);

@@ -1,6 +1,6 @@
 #include <nlohmann/json.hpp>
 
-#include "openclawd/defender/classifier_model.hpp"
+#include "openclawd/classifier/model.hpp"
 
 namespace openclawd::defender {
 namespace {
@@ -29,11 +29,11 @@ Result<DebertaConfig> parse_deberta_config(const std::string& json_text,
     return make_error(source + ": not a JSON object");
   }
   DebertaConfig config;
-#define OCD_INT(name, required)                                                         \
-  {                                                                                     \
-    auto value = field<int>(json, #name, config.name, required, source);                \
-    if (!value) return value.error();                                                   \
-    config.name = *value;                                                               \
+#define OCD_INT(name, required)                                          \
+  {                                                                      \
+    auto value = field<int>(json, #name, config.name, required, source); \
+    if (!value) return value.error();                                    \
+    config.name = *value;                                                \
   }
   OCD_INT(vocab_size, true)
   OCD_INT(hidden_size, true)
@@ -107,8 +107,8 @@ Result<DebertaConfig> parse_deberta_config(const std::string& json_text,
   if (const auto it = json.find("norm_rel_ebd"); it != json.end() && it->is_string()) {
     config.norm_rel_ebd_layer_norm = it->get<std::string>().find("layer_norm") != std::string::npos;
   }
-  if (const auto it = json.find("conv_kernel_size"); it != json.end() && it->is_number() &&
-                                                       it->get<int>() > 0) {
+  if (const auto it = json.find("conv_kernel_size");
+      it != json.end() && it->is_number() && it->get<int>() > 0) {
     return make_error(source + ": /conv_kernel_size > 0 (DeBERTa-v2 xlarge conv) is not supported");
   }
   for (const char* act : {config.hidden_act.c_str(), config.pooler_hidden_act.c_str()}) {
@@ -119,13 +119,13 @@ Result<DebertaConfig> parse_deberta_config(const std::string& json_text,
   }
   if (config.vocab_size <= 0 || config.hidden_size <= 0 || config.num_hidden_layers <= 0 ||
       config.num_attention_heads <= 0 || config.intermediate_size <= 0 ||
-      config.hidden_size % config.num_attention_heads != 0 ||
-      config.max_position_embeddings < 3 || config.embedding_size <= 0 ||
-      config.pooler_hidden_size <= 0) {
+      config.hidden_size % config.num_attention_heads != 0 || config.max_position_embeddings < 3 ||
+      config.embedding_size <= 0 || config.pooler_hidden_size <= 0) {
     return make_error(source +
                       ": sizes must be positive and hidden_size divisible by num_attention_heads");
   }
-  if (config.max_relative_positions < 1) config.max_relative_positions = config.max_position_embeddings;
+  if (config.max_relative_positions < 1)
+    config.max_relative_positions = config.max_position_embeddings;
   // id2label: {"0": "BENIGN", "1": "MALICIOUS"}; without it, LABEL_0 / LABEL_1.
   if (const auto it = json.find("id2label"); it != json.end() && it->is_object()) {
     config.labels.resize(it->size());
@@ -150,15 +150,29 @@ Result<DebertaConfig> parse_deberta_config(const std::string& json_text,
   return config;
 }
 
+bool is_benign_label(const std::string& label) {
+  std::string lower = label;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "benign" || lower == "safe";
+}
+
 int benign_label_index(const std::vector<std::string>& labels) {
   for (std::size_t i = 0; i < labels.size(); ++i) {
-    std::string lower = labels[i];
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == "benign" || lower == "safe" || (lower == "label_0" && labels.size() == 2)) {
-      return static_cast<int>(i);
-    }
+    if (is_benign_label(labels[i])) return static_cast<int>(i);
   }
-  return 0;
+  return 0;  // LABEL_0 / LABEL_1 models: 0 is the negative class
+}
+
+Result<std::vector<Classification>> TextClassifier::classify_batch(
+    const std::vector<std::string>& texts) const {
+  std::vector<Classification> results;
+  results.reserve(texts.size());
+  for (const auto& text : texts) {
+    auto result = classify(text);
+    if (!result) return result.error();
+    results.push_back(std::move(*result));
+  }
+  return results;
 }
 
 }  // namespace openclawd::defender

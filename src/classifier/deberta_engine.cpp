@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "openclawd/defender/classifier_model.hpp"
-#include "openclawd/defender/classifier_safetensors.hpp"
+#include "openclawd/classifier/model.hpp"
+#include "openclawd/classifier/safetensors.hpp"
 
 extern "C" void openblas_set_num_threads(int);
 
@@ -111,8 +111,8 @@ class DebertaEngine final : public DebertaClassifier {
     const auto& c = config_;
     const std::int64_t hidden = c.hidden_size;
     word_embeddings_ = weights_.info("deberta.embeddings.word_embeddings.weight");
-    if (!word_embeddings_ || word_embeddings_->shape !=
-                                 std::vector<std::int64_t>{c.vocab_size, c.embedding_size}) {
+    if (!word_embeddings_ ||
+        word_embeddings_->shape != std::vector<std::int64_t>{c.vocab_size, c.embedding_size}) {
       return make_error(weights_.path() +
                         ": deberta.embeddings.word_embeddings.weight is missing or not "
                         "[vocab_size, embedding_size]");
@@ -144,8 +144,8 @@ class DebertaEngine final : public DebertaClassifier {
       return layer;
     };
     if (c.position_biased_input) {
-      position_embeddings_ =
-          load("deberta.embeddings.position_embeddings.weight", {c.max_position_embeddings, c.embedding_size});
+      position_embeddings_ = load("deberta.embeddings.position_embeddings.weight",
+                                  {c.max_position_embeddings, c.embedding_size});
     }
     if (c.embedding_size != c.hidden_size) {
       embed_proj_ = linear("deberta.embeddings.embed_proj", c.embedding_size, c.hidden_size, false);
@@ -160,12 +160,18 @@ class DebertaEngine final : public DebertaClassifier {
       layer.key = linear(prefix + ".attention.self.key_proj", c.hidden_size, c.hidden_size);
       layer.value = linear(prefix + ".attention.self.value_proj", c.hidden_size, c.hidden_size);
       if (c.relative_attention && !c.share_att_key) {
-        if (c.c2p) layer.pos_key = linear(prefix + ".attention.self.pos_key_proj", c.hidden_size, c.hidden_size);
-        if (c.p2c) layer.pos_query = linear(prefix + ".attention.self.pos_query_proj", c.hidden_size, c.hidden_size);
+        if (c.c2p)
+          layer.pos_key =
+              linear(prefix + ".attention.self.pos_key_proj", c.hidden_size, c.hidden_size);
+        if (c.p2c)
+          layer.pos_query =
+              linear(prefix + ".attention.self.pos_query_proj", c.hidden_size, c.hidden_size);
       }
-      layer.attention_output = linear(prefix + ".attention.output.dense", c.hidden_size, c.hidden_size);
+      layer.attention_output =
+          linear(prefix + ".attention.output.dense", c.hidden_size, c.hidden_size);
       layer.attention_norm = norm(prefix + ".attention.output.LayerNorm", c.hidden_size);
-      layer.intermediate = linear(prefix + ".intermediate.dense", c.hidden_size, c.intermediate_size);
+      layer.intermediate =
+          linear(prefix + ".intermediate.dense", c.hidden_size, c.intermediate_size);
       layer.output = linear(prefix + ".output.dense", c.intermediate_size, c.hidden_size);
       layer.output_norm = norm(prefix + ".output.LayerNorm", c.hidden_size);
       layers_.push_back(std::move(layer));
@@ -214,7 +220,8 @@ class DebertaEngine final : public DebertaClassifier {
       float* row = embedded.data() + static_cast<std::size_t>(t) * c.embedding_size;
       weights_.copy_row(*word_embeddings_, static_cast<std::size_t>(ids[t]), row);
       if (position_embeddings_.data) {
-        const float* position = position_embeddings_.data + static_cast<std::size_t>(t) * c.embedding_size;
+        const float* position =
+            position_embeddings_.data + static_cast<std::size_t>(t) * c.embedding_size;
         for (int i = 0; i < c.embedding_size; ++i) row[i] += position[i];
       }
     }
@@ -252,7 +259,8 @@ class DebertaEngine final : public DebertaClassifier {
     Classification out;
     out.input_ids = tokenize(text);
     const std::vector<int> content(out.input_ids.begin() + 1, out.input_ids.end() - 1);
-    const int capacity = std::max(1, std::min(settings_.window_tokens, config_.max_position_embeddings) - 2);
+    const int capacity =
+        std::max(1, std::min(settings_.window_tokens, config_.max_position_embeddings) - 2);
     const int stride = std::clamp(settings_.stride_tokens, 1, capacity);
     const int benign = benign_label_index(config_.labels);
     double best = -1.0;
@@ -280,6 +288,7 @@ class DebertaEngine final : public DebertaClassifier {
     }
     const auto top = std::max_element(out.probabilities.begin(), out.probabilities.end());
     out.label = config_.labels[static_cast<std::size_t>(top - out.probabilities.begin())];
+    out.labels = config_.labels;
     return out;
   }
 
@@ -288,13 +297,14 @@ class DebertaEngine final : public DebertaClassifier {
     const float top = *std::max_element(logits.begin(), logits.end());
     std::vector<double> result(logits.size());
     double sum = 0;
-    for (std::size_t i = 0; i < logits.size(); ++i) sum += result[i] = std::exp(double(logits[i]) - top);
+    for (std::size_t i = 0; i < logits.size(); ++i)
+      sum += result[i] = std::exp(double(logits[i]) - top);
     for (auto& value : result) value /= sum;
     return result;
   }
 
-  Matrix encoder_layer(const EncoderLayer& layer, const Matrix& input, const std::vector<int>& relative,
-                       int length) const {
+  Matrix encoder_layer(const EncoderLayer& layer, const Matrix& input,
+                       const std::vector<int>& relative, int length) const {
     const auto& c = config_;
     const int hidden = c.hidden_size;
     const int heads = c.num_attention_heads;
@@ -313,7 +323,8 @@ class DebertaEngine final : public DebertaClassifier {
     Matrix pos_key, pos_query;
     if (c.relative_attention && c.c2p) {
       pos_key.resize(static_cast<std::size_t>(positions) * hidden);
-      (c.share_att_key ? layer.key : layer.pos_key).apply(relative_embeddings_.data(), positions, pos_key.data());
+      (c.share_att_key ? layer.key : layer.pos_key)
+          .apply(relative_embeddings_.data(), positions, pos_key.data());
     }
     if (c.relative_attention && c.p2c) {
       pos_query.resize(static_cast<std::size_t>(positions) * hidden);
@@ -329,25 +340,29 @@ class DebertaEngine final : public DebertaClassifier {
       const float* kh = k.data() + h * head_size;
       const float* vh = v.data() + h * head_size;
       // scores = q k^T / scale
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, length, length, head_size, 1.0f / scale, qh, hidden,
-                  kh, hidden, 0.0f, scores.data(), length);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, length, length, head_size, 1.0f / scale,
+                  qh, hidden, kh, hidden, 0.0f, scores.data(), length);
       if (!c2p_full.empty()) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, length, positions, head_size, 1.0f / scale, qh,
-                    hidden, pos_key.data() + h * head_size, hidden, 0.0f, c2p_full.data(), positions);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, length, positions, head_size,
+                    1.0f / scale, qh, hidden, pos_key.data() + h * head_size, hidden, 0.0f,
+                    c2p_full.data(), positions);
       }
       if (!p2c_full.empty()) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, length, positions, head_size, 1.0f / scale, kh,
-                    hidden, pos_query.data() + h * head_size, hidden, 0.0f, p2c_full.data(), positions);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, length, positions, head_size,
+                    1.0f / scale, kh, hidden, pos_query.data() + h * head_size, hidden, 0.0f,
+                    p2c_full.data(), positions);
       }
       for (int i = 0; i < length; ++i) {
         float* row = scores.data() + static_cast<std::size_t>(i) * length;
         for (int j = 0; j < length; ++j) {
           if (!c2p_full.empty()) {
-            const int index = std::clamp(relative[static_cast<std::size_t>(i) * length + j] + span, 0, positions - 1);
+            const int index = std::clamp(relative[static_cast<std::size_t>(i) * length + j] + span,
+                                         0, positions - 1);
             row[j] += c2p_full[static_cast<std::size_t>(i) * positions + index];
           }
           if (!p2c_full.empty()) {
-            const int index = std::clamp(-relative[static_cast<std::size_t>(j) * length + i] + span, 0, positions - 1);
+            const int index = std::clamp(-relative[static_cast<std::size_t>(j) * length + i] + span,
+                                         0, positions - 1);
             row[j] += p2c_full[static_cast<std::size_t>(j) * positions + index];
           }
         }
@@ -356,8 +371,8 @@ class DebertaEngine final : public DebertaClassifier {
         for (int j = 0; j < length; ++j) sum += row[j] = std::exp(row[j] - top);
         for (int j = 0; j < length; ++j) row[j] /= sum;
       }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, length, head_size, length, 1.0f, scores.data(), length,
-                  vh, hidden, 0.0f, context.data() + h * head_size, hidden);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, length, head_size, length, 1.0f,
+                  scores.data(), length, vh, hidden, 0.0f, context.data() + h * head_size, hidden);
     }
     Matrix attention(rows * hidden);
     layer.attention_output.apply(context.data(), length, attention.data());
@@ -391,11 +406,13 @@ class DebertaEngine final : public DebertaClassifier {
 
 }  // namespace
 
-Result<std::unique_ptr<DebertaClassifier>> DebertaClassifier::load(const std::string& model_dir,
-                                                                    const ClassifierSettings& settings) {
+Result<std::unique_ptr<DebertaClassifier>> DebertaClassifier::load(
+    const std::string& model_dir, const ClassifierSettings& settings) {
   const auto config_path = model_dir + "/config.json";
   std::ifstream stream(config_path);
-  if (!stream) return make_error(config_path + ": cannot read (is --model-dir a Hugging Face model directory?)");
+  if (!stream)
+    return make_error(config_path +
+                      ": cannot read (is --model-dir a Hugging Face model directory?)");
   std::stringstream text;
   text << stream.rdbuf();
   auto config = parse_deberta_config(text.str(), config_path);

@@ -1,3 +1,5 @@
+#include "openclawd/classifier/safetensors.hpp"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -8,8 +10,6 @@
 #include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
-
-#include "openclawd/defender/classifier_safetensors.hpp"
 
 namespace openclawd::defender {
 namespace {
@@ -109,9 +109,8 @@ Result<std::map<std::string, TensorInfo>> parse_safetensors_header(
     header_size = (header_size << 8) | std::to_integer<std::uint64_t>(file[i]);
   }
   if (header_size > kMaxHeaderBytes || header_size > file.size() - 8) {
-    return make_error("header length " + std::to_string(header_size) +
-                      " exceeds the file size " + std::to_string(file.size()) +
-                      " (truncated or not a safetensors file)");
+    return make_error("header length " + std::to_string(header_size) + " exceeds the file size " +
+                      std::to_string(file.size()) + " (truncated or not a safetensors file)");
   }
   const std::size_t data_size = file.size() - 8 - header_size;
   const auto* header_begin = reinterpret_cast<const char*>(file.data() + 8);

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "openclawd/defender/classifier_model.hpp"
+#include "openclawd/classifier/model.hpp"
 
 namespace openclawd::cli {
 namespace {
@@ -23,8 +23,12 @@ nlohmann::json describe(const defender::DebertaClassifier& model, const nlohmann
   nlohmann::json scores = nlohmann::json::object();
   const auto& labels = model.config().labels;
   for (std::size_t i = 0; i < labels.size(); ++i) scores[labels[i]] = result.probabilities[i];
-  return {{"id", id},         {"label", result.label},         {"scores", scores},
-          {"logits", result.logits}, {"input_ids", result.input_ids}, {"windows", result.windows}};
+  return {{"id", id},
+          {"label", result.label},
+          {"scores", scores},
+          {"logits", result.logits},
+          {"input_ids", result.input_ids},
+          {"windows", result.windows}};
 }
 
 int run_classify(const ClassifyOptions& options) {
@@ -71,12 +75,14 @@ void add_classify_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ClassifyOptions>();
   auto* command = app.add_subcommand(
       "classify", "Run an ML classifier model directory on stdin (no daemon needed)");
-  command->add_option("--model-dir", options->model_dir,
-                      "Hugging Face model directory: config.json, model.safetensors, spm.model")
+  command
+      ->add_option("--model-dir", options->model_dir,
+                   "Hugging Face model directory: config.json, model.safetensors, spm.model")
       ->required();
   command->add_flag("--jsonl", options->jsonl, "Read one {\"id\", \"text\"} object per line");
-  command->add_option("--window", options->settings.window_tokens,
-                      "Tokens per window, [CLS] and [SEP] included")
+  command
+      ->add_option("--window", options->settings.window_tokens,
+                   "Tokens per window, [CLS] and [SEP] included")
       ->capture_default_str();
   command->add_option("--stride", options->settings.stride_tokens, "Tokens between window starts")
       ->capture_default_str();

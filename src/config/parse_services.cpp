@@ -88,6 +88,16 @@ void parse_defender(ObjectReader& reader, const ParseContext& context, DefenderC
     }
     out.clients.push_back(*net);
   });
+  reader.object_array("classifiers", [&](ObjectReader& entry) {
+    ClassifierConfig classifier;
+    parse_classifier(entry, context, classifier);
+    for (const auto& other : out.classifiers) {
+      if (!classifier.name.empty() && other.name == classifier.name) {
+        entry.error("name", "\"" + classifier.name + "\" is used by another classifier");
+      }
+    }
+    out.classifiers.push_back(std::move(classifier));
+  });
 }
 
 }  // namespace openclawd::config

@@ -22,6 +22,8 @@ void parse_audit(ObjectReader& reader, const ParseContext& context, AuditConfig&
 void parse_defender(ObjectReader& reader, const ParseContext& context, DefenderConfig& out);
 void parse_judge(ObjectReader& reader, const ParseContext& context, JudgeConfig& out);
 nlohmann::json judge_to_json(const JudgeConfig& judge);
+void parse_classifier(ObjectReader& reader, const ParseContext& context, ClassifierConfig& out);
+nlohmann::json classifiers_to_json(const std::vector<ClassifierConfig>& classifiers);
 void parse_secrets(ObjectReader& reader, const ParseContext& context, SecretsConfig& out);
 void parse_vm_secrets(ObjectReader& reader, VmSecretsConfig& out);
 void parse_vm(ObjectReader& reader, const ParseContext& context, VmConfig& out);

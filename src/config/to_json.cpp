@@ -121,6 +121,7 @@ nlohmann::json to_json(const Config& config) {
     for (const auto& n : config.defender.clients) clients.push_back(n.to_string());
     defender["clients"] = std::move(clients);
   }
+  defender["classifiers"] = classifiers_to_json(config.defender.classifiers);
 
   return {
       {"version", config.version},

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "openclawd/config/classifiers.hpp"
 #include "openclawd/config/judge.hpp"
 #include "openclawd/config/net_types.hpp"
 
@@ -52,6 +53,8 @@ struct DefenderConfig {
   int request_timeout_ms = 10000;      // reading a request / writing the answer
   bool clients_set = false;            // false: loopback + network.address's subnet
   std::vector<Ipv4Interface> clients;  // source networks allowed to call the API
+  // Layer 2 ML classifiers; empty: none.
+  std::vector<ClassifierConfig> classifiers;
 };
 
 }  // namespace openclawd::config

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "openclawd/defender/classifier_safetensors.hpp"
+#include "openclawd/classifier/safetensors.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::byte> file(reinterpret_cast<const std::byte*>(data), size);
@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!tensors.ok()) return 0;
   for (const auto& [name, info] : *tensors) {
     if (info.end > size || info.begin > info.end ||
-        info.end - info.begin != info.element_count() * openclawd::defender::dtype_size(info.dtype)) {
+        info.end - info.begin !=
+            info.element_count() * openclawd::defender::dtype_size(info.dtype)) {
       std::abort();  // the parser accepted a range it must have rejected
     }
   }

@@ -34,13 +34,22 @@ FAMILIES = {
                    norm_rel_ebd="layer_norm", position_biased_input=False, relative_attention=True,
                    hidden_act="gelu", layer_norm_eps=1e-7, type_vocab_size=0,
                    id2label={"0": "BENIGN", "1": "MALICIOUS"}, dtype="F32"),
-    # PG2 86M / mdeberta-v3-base shape: larger vocabulary, list form, BF16 weights.
-    "mdeberta": dict(vocab_size=2000, hidden_size=48, num_hidden_layers=2, num_attention_heads=4,
+    # PG2 86M / mdeberta-v3-base shape: its real 250k vocabulary (a 16 MB table that
+    # must stay mapped, not resident), list form of pos_att_type, BF16 weights.
+    "mdeberta": dict(vocab_size=250105, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
                      intermediate_size=96, max_position_embeddings=64, position_buckets=16,
                      max_relative_positions=-1, pos_att_type=["p2c", "c2p"], share_att_key=True,
                      norm_rel_ebd="layer_norm", position_biased_input=False,
                      relative_attention=True, hidden_act="gelu", layer_norm_eps=1e-7,
                      type_vocab_size=0, id2label={"0": "BENIGN", "1": "MALICIOUS"}, dtype="BF16"),
+    # ProtectAI deberta-v3-base shape: SAFE/INJECTION labels, list pos_att_type, more
+    # layers, buckets smaller than a window so both bucket regimes occur.
+    "base": dict(vocab_size=1000, hidden_size=64, num_hidden_layers=3, num_attention_heads=4,
+                 intermediate_size=128, max_position_embeddings=64, position_buckets=32,
+                 max_relative_positions=-1, pos_att_type=["p2c", "c2p"], share_att_key=True,
+                 norm_rel_ebd="layer_norm", position_biased_input=False, relative_attention=True,
+                 hidden_act="gelu", layer_norm_eps=1e-7, type_vocab_size=0,
+                 id2label={"0": "SAFE", "1": "INJECTION"}, dtype="F32"),
     # deberta-v2 style variations: no buckets (-1, plain clamp), separate position
     # projections, absolute position embeddings, embedding projection, three labels, F16.
     "v2plain": dict(vocab_size=300, hidden_size=32, embedding_size=24, num_hidden_layers=2,
@@ -57,6 +66,7 @@ TEXTS = [
     "please summarize this email about the meeting tomorrow at noon",
     "",
     " ".join(WORDS * 4),  # longer than one window: several windows with stride
+    "Ünïcödé, 東京 — tabs\tand  double  spaces, émojis 🙂 and ÅNGSTRÖM.",
 ]
 WINDOW, STRIDE = 40, 16
 

@@ -1,8 +1,8 @@
+#include "openclawd/classifier/safetensors.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
-
-#include "openclawd/defender/classifier_safetensors.hpp"
 
 namespace openclawd::defender {
 namespace {
@@ -41,7 +41,8 @@ TEST(SafetensorsHeader, RejectsMalformedHeadersWithAReason) {
       {R"({"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,8]}})", "larger"},
       {R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}})", "outside"},
       {R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},
-           "b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", "overlap"},
+           "b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+       "overlap"},
       {R"({"a":{"dtype":"F32","shape":[2]}})", "data_offsets"},
       {R"({"a":7})", "not an object"},
       {R"([1,2])", "JSON object"},

@@ -37,8 +37,7 @@ struct DebertaConfig {
 };
 
 // Parses config.json text; `source` names the file in errors.
-Result<DebertaConfig> parse_deberta_config(const std::string& json_text,
-                                           const std::string& source);
+Result<DebertaConfig> parse_deberta_config(const std::string& json_text, const std::string& source);
 
 struct ClassifierSettings {
   int window_tokens = 512;  // including [CLS] and [SEP]
@@ -48,6 +47,7 @@ struct ClassifierSettings {
 
 struct Classification {
   std::string label;
+  std::vector<std::string> labels;    // names of the probabilities below
   std::vector<double> probabilities;  // per label, softmax of the chosen window's logits
   std::vector<float> logits;          // of the chosen window
   std::vector<int> input_ids;         // of the whole text: [CLS] ids [SEP]
@@ -57,16 +57,21 @@ struct Classification {
 };
 
 // Anything that scores a text: the in-process engine, an HTTP model server.
+// Implementations are safe to call from several threads at once.
 class TextClassifier {
  public:
   virtual ~TextClassifier() = default;
   virtual Result<Classification> classify(const std::string& text) const = 0;
+  // Several texts at once (one HTTP request per max_batch texts; the engine
+  // scores them in turn). One result per text, in order; any failure fails all.
+  virtual Result<std::vector<Classification>> classify_batch(
+      const std::vector<std::string>& texts) const;
 };
 
 class DebertaClassifier : public TextClassifier {
  public:
   static Result<std::unique_ptr<DebertaClassifier>> load(const std::string& model_dir,
-                                                          const ClassifierSettings& settings);
+                                                         const ClassifierSettings& settings);
   virtual ~DebertaClassifier() = default;
 
   virtual const DebertaConfig& config() const = 0;
@@ -80,5 +85,7 @@ class DebertaClassifier : public TextClassifier {
 
 // Index of the label that means "not an attack" (benign/safe), or 0 if none says so.
 int benign_label_index(const std::vector<std::string>& labels);
+// True for the names models give to "not an attack": BENIGN, SAFE (any case).
+bool is_benign_label(const std::string& label);
 
 }  // namespace openclawd::defender

@@ -32,8 +32,7 @@ std::size_t dtype_size(TensorDtype dtype);
 // Validates the header of a safetensors image (the whole file's bytes) and returns
 // the tensor table. Unknown dtypes, overlapping or out-of-range offsets, shapes that
 // do not match the byte length and non-object entries are errors.
-Result<std::map<std::string, TensorInfo>> parse_safetensors_header(
-    std::span<const std::byte> file);
+Result<std::map<std::string, TensorInfo>> parse_safetensors_header(std::span<const std::byte> file);
 
 // A read-only view of a weight, always float32 to the caller: F32 data aligned in
 // the mapping is used in place; F16/BF16 (or misaligned) data is converted once.

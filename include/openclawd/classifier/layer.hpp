@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "openclawd/defender/classifier_model.hpp"
+#include "openclawd/classifier/model.hpp"
+#include "openclawd/config/services.hpp"
+#include "openclawd/core/result.hpp"
 #include "openclawd/defender/layer.hpp"
 
 namespace openclawd::defender {
@@ -30,5 +32,10 @@ class ClassifierLayer final : public Layer {
  private:
   std::vector<ConfiguredClassifier> classifiers_;
 };
+
+// Builds Layer 2 from /defender/classifiers: loads every in-process model (memory-
+// mapped) and sets up every HTTP backend. Null when no classifier is configured.
+// Errors name the classifier (/defender/classifiers/N) and the file or URL.
+Result<std::unique_ptr<Layer>> make_classifier_layer(const config::DefenderConfig& defender);
 
 }  // namespace openclawd::defender
