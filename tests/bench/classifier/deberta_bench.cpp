@@ -1,0 +1,71 @@
+// In-process DeBERTa engine speed on a model directory (random weights at the real
+// shapes, made by run_bench.py): one full window of N tokens, then a batch of
+// windows, after a warm-up. Prints latency, throughput and peak RSS as JSON.
+// Usage: classifier_deberta_bench MODEL_DIR [TOKENS=512] [BATCH=8] [THREADS=2] [RUNS=3]
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "openclawd/classifier/model.hpp"
+
+namespace {
+
+double milliseconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s MODEL_DIR [TOKENS] [BATCH] [THREADS] [RUNS]\n", argv[0]);
+    return 2;
+  }
+  const int tokens = argc > 2 ? std::atoi(argv[2]) : 512;
+  const int batch = argc > 3 ? std::atoi(argv[3]) : 8;
+  openclawd::defender::ClassifierSettings settings;
+  settings.threads = argc > 4 ? std::atoi(argv[4]) : 2;
+  const int runs = argc > 5 ? std::atoi(argv[5]) : 3;
+  const auto load_start = std::chrono::steady_clock::now();
+  auto model = openclawd::defender::DebertaClassifier::load(argv[1], settings);
+  if (!model) {
+    std::fprintf(stderr, "%s\n", model.error().message.c_str());
+    return 1;
+  }
+  const double load_ms = milliseconds_since(load_start);
+  std::vector<int> ids(static_cast<std::size_t>(tokens));
+  const int vocab = (*model)->config().vocab_size;
+  for (int i = 0; i < tokens; ++i) ids[static_cast<std::size_t>(i)] = 5 + (i * 7919) % (vocab - 5);
+  ids.front() = 1;
+  ids.back() = 2;
+  if (!(*model)->logits(ids)) return 1;  // warm-up
+  double best_single = 1e300;
+  for (int run = 0; run < runs; ++run) {
+    const auto start = std::chrono::steady_clock::now();
+    if (!(*model)->logits(ids)) return 1;
+    best_single = std::min(best_single, milliseconds_since(start));
+  }
+  const auto batch_start = std::chrono::steady_clock::now();
+  for (int i = 0; i < batch; ++i) {
+    if (!(*model)->logits(ids)) return 1;
+  }
+  const double batch_ms = milliseconds_since(batch_start);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const nlohmann::json report = {{"engine", "openclawd"},
+                                 {"tokens", tokens},
+                                 {"threads", settings.threads},
+                                 {"load_ms", load_ms},
+                                 {"single_ms", best_single},
+                                 {"batch", batch},
+                                 {"batch_ms", batch_ms},
+                                 {"windows_per_s", batch / (batch_ms / 1000.0)},
+                                 {"peak_rss_mib", static_cast<double>(usage.ru_maxrss) / 1024.0}};
+  std::printf("%s\n", report.dump().c_str());
+  return 0;
+}
