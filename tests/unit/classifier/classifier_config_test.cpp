@@ -13,9 +13,16 @@ using ::testing::HasSubstr;
 class ClassifierConfig : public ::testing::Test {
  protected:
   Result<config::Config> load(const nlohmann::json& classifiers) {
-    nlohmann::json document = {{"version", 1},
-                               {"state_dir", "state"},
-                               {"defender", {{"classifiers", classifiers}}}};
+    directory_.write("images/vmlinuz", "kernel");
+    // The smallest valid config around the key under test.
+    auto document = nlohmann::json::parse(R"({
+      "version": 1, "state_dir": "state", "dns": {"enabled": false},
+      "network": {"bridge": "microbr", "address": "192.168.83.1/24", "uplink": "eno1"},
+      "vms": [{"name": "openclaw", "vcpu": 1, "memory_mib": 512, "kernel": "images/vmlinuz",
+               "network": {"tap": "microvm-oc", "mac": "02:00:00:00:00:01",
+                           "ip": "192.168.83.2"}, "vsock_cid": 3}]
+    })");
+    document["defender"]["classifiers"] = classifiers;
     return config::load_config(directory_.write("openclawd.json", document.dump(2)));
   }
   std::string error(const nlohmann::json& classifiers) {
