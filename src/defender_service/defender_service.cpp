@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "http_api.hpp"
+#include "openclawd/classifier/layer.hpp"
 #include "openclawd/core/log.hpp"
 #include "openclawd/judge/judge.hpp"
 #include "openclawd/judge/judge_layer.hpp"
@@ -77,15 +78,25 @@ Result<std::unique_ptr<DefenderService>> DefenderService::create(
                  settings.judge.base_url);
   }
 
+  // Layer 2: in-process models load (memory-mapped) here, so a broken model
+  // directory is a startup error, not a failure on the first scan.
+  config::DefenderConfig classifier_config;
+  classifier_config.classifiers = settings.classifiers;
+  auto classifier_layer = defender::make_classifier_layer(classifier_config);
+  if (!classifier_layer) return classifier_layer.error();
+  if (*classifier_layer) {
+    spdlog::info("defender: {} ML classifier(s) as Layer 2", settings.classifiers.size());
+  }
+
   auto normalizer = defender::Normalizer::create(settings.pipeline.normalizer);
   if (!normalizer) return normalizer.error().context("defender");
   auto rules = defender::load_rules_file(settings.rules);
   if (!rules) return rules.error().context("defender.rules");
   auto engine = defender::RuleEngine::compile(std::move(*rules), *normalizer);
   if (!engine) return engine.error().context(settings.rules.string());
-  auto pipeline =
-      std::make_unique<defender::ScanPipeline>(settings.pipeline, std::move(*normalizer),
-                                               std::move(*engine), nullptr, std::move(judge_layer));
+  auto pipeline = std::make_unique<defender::ScanPipeline>(
+      settings.pipeline, std::move(*normalizer), std::move(*engine), std::move(*classifier_layer),
+      std::move(judge_layer));
 
   auto core =
       std::make_shared<ScanCore>(std::move(settings), std::move(pipeline), std::move(log), judge);

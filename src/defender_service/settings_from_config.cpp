@@ -33,6 +33,7 @@ DefenderServiceSettings settings_from_config(const config::Config& config,
   settings.pipeline.escalation_high = defender.judge.band_high;
   settings.log.file = defender.log_file;
   settings.log.log_inputs = defender.log_inputs;
+  settings.classifiers = defender.classifiers;
   settings.judge_enabled = defender.judge.enabled;
   settings.judge = judge::judge_settings_from(defender.judge);
   settings.max_concurrent_scans = static_cast<std::size_t>(defender.max_concurrent_scans);

@@ -41,7 +41,8 @@ using KnownSecrets = std::function<std::vector<std::string>()>;
 struct DefenderServiceSettings {
   std::filesystem::path rules;
   defender::PipelineSettings pipeline;
-  defender::DecisionLogSettings log;  // file empty: no decision log
+  defender::DecisionLogSettings log;                  // file empty: no decision log
+  std::vector<config::ClassifierConfig> classifiers;  // Layer 2; empty: none
   bool judge_enabled = false;
   judge::JudgeSettings judge;
   std::optional<ApiSettings> api;        // absent: no HTTP API

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "common/temp_dir.hpp"
 #include "openclawd/config/config.hpp"
 #include "openclawd/defender_service/defender_service.hpp"
 
@@ -109,6 +110,35 @@ TEST(DefenderSettings, SecretValuesComeFromFilesAndEnvLines) {
   EXPECT_TRUE(has("tok-0123456789abcdef"));
   EXPECT_TRUE(has("alpha-secret-1"));
   EXPECT_TRUE(has("beta-secret-2"));
+}
+
+}  // namespace
+}  // namespace openclawd::defender_service
+
+namespace openclawd::defender_service {
+namespace {
+
+// Layer 2 is built with the service: a model directory without a model stops
+// the start with an error naming the classifier, instead of failing scans later.
+TEST(DefenderSettings, ClassifiersReachTheServiceAndABrokenModelStopsItsStart) {
+  openclawd::testing::TempDir dir;
+  std::filesystem::create_directories(dir / "empty-model");
+  auto config = config::parse_config(
+      config_with_defender(
+          {{"rules", (openclawd::testing::source_dir() / "policies/defender/rules.json").string()},
+           {"classifiers", {{{"name", "pg2"}, {"model_dir", (dir / "empty-model").string()}}}}}),
+      dir / "openclawd.json");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  auto settings = settings_from_config(*config, {});
+  ASSERT_EQ(settings.classifiers.size(), 1u);
+  EXPECT_EQ(settings.classifiers[0].name, "pg2");
+  settings.log.file.clear();  // no decision log under /var/log in a unit test
+  boost::asio::io_context io;
+  control::CommandRegistry commands;
+  auto service = DefenderService::create(io, std::move(settings), commands);
+  ASSERT_FALSE(service.ok());
+  EXPECT_NE(service.error().message.find("classifiers/0"), std::string::npos)
+      << service.error().message;
 }
 
 }  // namespace
