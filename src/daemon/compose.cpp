@@ -19,13 +19,16 @@ namespace openclawd::daemon {
 
 namespace {
 
+// The secret file that makes a guest a client of the defender API.
+constexpr const char* kDefenderTokenFile = "defender-token";
+
 // The guests that talk to the defender API: those given a defender token.
 std::vector<std::string> defender_clients(const config::Config& config) {
   std::vector<std::string> clients;
   for (const auto& vm : config.vms) {
     const auto& tokens = vm.secrets.tokens;
     if (std::any_of(tokens.begin(), tokens.end(),
-                    [](const auto& token) { return token.file == "defender-token"; })) {
+                    [](const auto& token) { return token.file == kDefenderTokenFile; })) {
       clients.push_back(vm.name);
     }
   }
@@ -75,7 +78,7 @@ Result<std::unique_ptr<Service>> make_defender(
     DaemonContext& context, const std::shared_ptr<secrets::SecretsManager>& secrets) {
   std::vector<std::filesystem::path> token_files;
   for (const auto& vm : defender_clients(context.config)) {
-    token_files.push_back(secrets->directory(vm) / "defender-token");
+    token_files.push_back(secrets->directory(vm) / kDefenderTokenFile);
   }
   auto settings = defender_service::settings_from_config(context.config, std::move(token_files));
   std::vector<std::filesystem::path> secret_dirs;
@@ -95,8 +98,8 @@ Result<Composition> compose(DaemonContext& context) {
   Composition composition;
   const auto& config = context.config;
   // Services start in this order and stop in reverse: the network first (the
-  // guests are fenced before anything else exists), secrets and audit, then
-  // the DNS frontend. The guest supervisor boots guests once all are up.
+  // guests are fenced before anything else exists), secrets and audit, the DNS
+  // frontend, the defender. The guest supervisor boots guests once all are up.
 
   // Names the resolver handed out, for the egress log; in allowlist mode it
   // also opens the answered addresses in the VM's nft set.

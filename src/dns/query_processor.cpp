@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 
 namespace openclawd::dns {
 namespace {
@@ -16,12 +15,6 @@ std::string client_text(const ClientInfo& client) {
   const std::uint32_t a = client.address;
   return fmt::format("{}.{}.{}.{}:{}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff,
                      client.port);
-}
-
-std::string cache_key(const Question& q) {
-  std::string key = q.name;
-  for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return fmt::format("{}/{}/{}", key, q.type, q.klass);
 }
 
 }  // namespace
@@ -175,7 +168,7 @@ void QueryProcessor::log_and_count(const InFlight& query, QueryRecord record) {
 }
 
 bool QueryProcessor::probably_cached(const Question& question, SteadyClock::time_point now) {
-  const auto found = cache_view_.find(cache_key(question));
+  const auto found = cache_view_.find(question_key(question));
   return found != cache_view_.end() && now < found->second;
 }
 
@@ -184,7 +177,7 @@ void QueryProcessor::remember(const Question& question, std::uint32_t ttl,
   if (cache_view_.size() > 100000) {
     std::erase_if(cache_view_, [&](const auto& entry) { return entry.second <= now; });
   }
-  cache_view_[cache_key(question)] = now + std::chrono::seconds(ttl);
+  cache_view_[question_key(question)] = now + std::chrono::seconds(ttl);
 }
 
 nlohmann::json QueryProcessor::counters() const {
