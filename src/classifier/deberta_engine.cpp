@@ -1,16 +1,23 @@
 // The DeBERTa-v2 forward pass, following transformers' DebertaV2ForSequenceClassification:
 // embeddings -> N x (disentangled self-attention + FFN) -> pooler -> classifier.
-// Matrices are row-major float32; every projection is one OpenBLAS sgemm.
+// Matrices are row-major float32. Several windows go through one pass: their rows
+// are stacked, so each projection is one matrix product over all of them, and
+// attention runs per (window, head). The engine's own WorkerPool splits the work;
+// OpenBLAS runs single-threaded inside each piece.
 #include <cblas.h>
 #include <sentencepiece_processor.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
+#include "cpu_kernels.hpp"
 #include "openclawd/classifier/model.hpp"
 #include "openclawd/classifier/safetensors.hpp"
+#include "relative_positions.hpp"
+#include "worker_pool.hpp"
 
 extern "C" void openblas_set_num_threads(int);
 
@@ -19,89 +26,67 @@ namespace {
 
 using Matrix = std::vector<float>;  // rows x cols, row-major
 
+// Grows a buffer without shrinking it, so passes after the first allocate nothing.
+float* reserve(Matrix& matrix, std::size_t size) {
+  if (matrix.size() < size) matrix.resize(size);
+  return matrix.data();
+}
+
 struct Linear {
   FloatTensor weight;  // [out, in]
   FloatTensor bias;    // [out], may be empty
   int in = 0;
   int out = 0;
-
-  // y[rows, out] = x[rows, in] * W^T + b
-  void apply(const float* x, int rows, float* y) const {
-    for (int r = 0; r < rows; ++r) {
-      if (bias.data) {
-        std::copy(bias.data, bias.data + out, y + static_cast<std::size_t>(r) * out);
-      } else {
-        std::fill(y + static_cast<std::size_t>(r) * out, y + static_cast<std::size_t>(r + 1) * out,
-                  0.0f);
-      }
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, out, in, 1.0f, x, in, weight.data,
-                in, 1.0f, y, out);
-  }
 };
 
 struct LayerNorm {
   FloatTensor weight;
   FloatTensor bias;
   float eps = 1e-7f;
-
-  void apply(float* x, int rows, int width) const {
-    for (int r = 0; r < rows; ++r) {
-      float* row = x + static_cast<std::size_t>(r) * width;
-      double mean = 0;
-      for (int i = 0; i < width; ++i) mean += row[i];
-      mean /= width;
-      double variance = 0;
-      for (int i = 0; i < width; ++i) variance += (row[i] - mean) * (row[i] - mean);
-      variance /= width;
-      const double inverse = 1.0 / std::sqrt(variance + eps);
-      for (int i = 0; i < width; ++i) {
-        row[i] = static_cast<float>((row[i] - mean) * inverse) * weight.data[i] + bias.data[i];
-      }
-    }
-  }
 };
-
-void activate(const std::string& name, float* x, std::size_t count) {
-  if (name == "gelu") {
-    for (std::size_t i = 0; i < count; ++i) {
-      x[i] = 0.5f * x[i] * (1.0f + std::erf(x[i] * static_cast<float>(M_SQRT1_2)));
-    }
-  } else if (name == "gelu_new") {
-    const float c = std::sqrt(2.0f / static_cast<float>(M_PI));
-    for (std::size_t i = 0; i < count; ++i) {
-      x[i] = 0.5f * x[i] * (1.0f + std::tanh(c * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
-    }
-  } else if (name == "relu") {
-    for (std::size_t i = 0; i < count; ++i) x[i] = std::max(x[i], 0.0f);
-  } else {
-    for (std::size_t i = 0; i < count; ++i) x[i] = std::tanh(x[i]);
-  }
-}
 
 struct EncoderLayer {
   Linear query, key, value, pos_key, pos_query, attention_output, intermediate, output;
   LayerNorm attention_norm, output_norm;
+  Matrix projected_positions_for_keys;     // [2 * span, hidden]: c2p, input-independent
+  Matrix projected_positions_for_queries;  // [2 * span, hidden]: p2c
 };
 
-// transformers' make_log_bucket_position, in float32 like torch computes it.
-int bucket_position(int relative, int bucket_size, int max_position) {
-  const int sign = (relative > 0) - (relative < 0);
-  const int mid = bucket_size / 2;
-  const int absolute = (relative < mid && relative > -mid) ? mid - 1 : std::abs(relative);
-  if (absolute <= mid) return relative;
-  const float log_position =
-      std::ceil(std::log(static_cast<float>(absolute) / static_cast<float>(mid)) /
-                std::log(static_cast<float>(max_position - 1) / static_cast<float>(mid)) *
-                static_cast<float>(mid - 1)) +
-      static_cast<float>(mid);
-  return static_cast<int>(log_position) * sign;
+void activate(const std::string& name, float* x, std::size_t count) {
+  if (name == "gelu") {
+    kernels::gelu_erf(x, count);
+  } else if (name == "gelu_new") {
+    kernels::gelu_tanh(x, count);
+  } else if (name == "relu") {
+    kernels::relu(x, count);
+  } else {
+    kernels::tanh_in_place(x, count);
+  }
 }
+
+// One window of a pass: where its rows are and which relative rows it reads.
+struct WindowInPass {
+  const std::vector<int>* ids = nullptr;
+  std::size_t first_row = 0;
+  int length = 0;
+  RelativePositions positions;
+};
+
+// Scratch for one (window, head) attention task; one set per pool worker.
+struct HeadScratch {
+  Matrix scores, content_to_position, position_to_content, transposed;
+};
 
 class DebertaEngine final : public DebertaClassifier {
  public:
   DebertaEngine(DebertaConfig config, SafetensorsFile weights, ClassifierSettings settings)
-      : config_(std::move(config)), weights_(std::move(weights)), settings_(settings) {}
+      : config_(std::move(config)),
+        weights_(std::move(weights)),
+        settings_(settings),
+        pool_(std::max(1, settings.threads)),
+        head_scratch_(static_cast<std::size_t>(pool_.size())) {
+    settings_.max_batch = std::max(1, settings_.max_batch);
+  }
 
   Status init(const std::string& model_dir) {
     const auto spm_path = model_dir + "/spm.model";
@@ -109,7 +94,6 @@ class DebertaEngine final : public DebertaClassifier {
       return make_error(spm_path + ": cannot load the SentencePiece model: " + status.ToString());
     }
     const auto& c = config_;
-    const std::int64_t hidden = c.hidden_size;
     word_embeddings_ = weights_.info("deberta.embeddings.word_embeddings.weight");
     if (!word_embeddings_ ||
         word_embeddings_->shape != std::vector<std::int64_t>{c.vocab_size, c.embedding_size}) {
@@ -151,8 +135,6 @@ class DebertaEngine final : public DebertaClassifier {
       embed_proj_ = linear("deberta.embeddings.embed_proj", c.embedding_size, c.hidden_size, false);
     }
     embedding_norm_ = norm("deberta.embeddings.LayerNorm", c.hidden_size);
-    const int head_size = c.hidden_size / c.num_attention_heads;
-    (void)head_size;
     for (int i = 0; i < c.num_hidden_layers; ++i) {
       const auto prefix = "deberta.encoder.layer." + std::to_string(i);
       EncoderLayer layer;
@@ -177,21 +159,42 @@ class DebertaEngine final : public DebertaClassifier {
       layers_.push_back(std::move(layer));
     }
     if (c.relative_attention) {
-      const int span = c.position_buckets > 0 ? c.position_buckets : c.max_relative_positions;
-      attention_span_ = span;
-      auto table = load("deberta.encoder.rel_embeddings.weight", {2 * span, hidden});
+      attention_span_ = c.position_buckets > 0 ? c.position_buckets : c.max_relative_positions;
+      const int positions = 2 * attention_span_;
+      auto table = load("deberta.encoder.rel_embeddings.weight", {positions, c.hidden_size});
       if (!status) return status;
-      relative_embeddings_.assign(table.data, table.data + table.size());
+      Matrix relative_embeddings(table.data, table.data + table.size());
       if (c.norm_rel_ebd_layer_norm) {
         auto rel_norm = norm("deberta.encoder.LayerNorm", c.hidden_size);
         if (!status) return status;
-        rel_norm.apply(relative_embeddings_.data(), 2 * span, c.hidden_size);
+        kernels::add_and_layer_norm(relative_embeddings.data(), nullptr,
+                                    static_cast<std::size_t>(positions),
+                                    static_cast<std::size_t>(c.hidden_size), rel_norm.weight.data,
+                                    rel_norm.bias.data, rel_norm.eps);
+      }
+      openblas_set_num_threads(1);
+      // The relative embeddings through each layer's key and query projections do
+      // not depend on the text: computed once here instead of in every pass.
+      const std::size_t table_size = static_cast<std::size_t>(positions) * c.hidden_size;
+      for (auto& layer : layers_) {
+        if (c.c2p) {
+          layer.projected_positions_for_keys.resize(table_size);
+          project(c.share_att_key ? layer.key : layer.pos_key, relative_embeddings.data(),
+                  static_cast<std::size_t>(positions), layer.projected_positions_for_keys.data());
+        }
+        if (c.p2c) {
+          layer.projected_positions_for_queries.resize(table_size);
+          project(c.share_att_key ? layer.query : layer.pos_query, relative_embeddings.data(),
+                  static_cast<std::size_t>(positions),
+                  layer.projected_positions_for_queries.data());
+        }
       }
     }
     pooler_ = linear("pooler.dense", c.hidden_size, c.pooler_hidden_size);
     classifier_ = linear("classifier", c.pooler_hidden_size, static_cast<int>(c.labels.size()));
     if (!status) return status;
-    openblas_set_num_threads(std::max(1, settings_.threads));
+    // Parallelism is the pool's; OpenBLAS threads inside each piece would only contend.
+    openblas_set_num_threads(1);
     return ok_status();
   }
 
@@ -206,89 +209,66 @@ class DebertaEngine final : public DebertaClassifier {
   }
 
   Result<std::vector<float>> logits(const std::vector<int>& ids) const override {
-    const auto& c = config_;
-    const int length = static_cast<int>(ids.size());
-    if (length == 0 || length > c.max_position_embeddings) {
-      return make_error("window of " + std::to_string(length) + " tokens does not fit the model (" +
-                        std::to_string(c.max_position_embeddings) + ")");
-    }
-    const int hidden = c.hidden_size;
-    // Embeddings.
-    Matrix embedded(static_cast<std::size_t>(length) * c.embedding_size);
-    for (int t = 0; t < length; ++t) {
-      if (ids[t] < 0 || ids[t] >= c.vocab_size) return make_error("token id out of vocabulary");
-      float* row = embedded.data() + static_cast<std::size_t>(t) * c.embedding_size;
-      weights_.copy_row(*word_embeddings_, static_cast<std::size_t>(ids[t]), row);
-      if (position_embeddings_.data) {
-        const float* position =
-            position_embeddings_.data + static_cast<std::size_t>(t) * c.embedding_size;
-        for (int i = 0; i < c.embedding_size; ++i) row[i] += position[i];
-      }
-    }
-    Matrix states;
-    if (c.embedding_size != hidden) {
-      states.resize(static_cast<std::size_t>(length) * hidden);
-      embed_proj_.apply(embedded.data(), length, states.data());
-    } else {
-      states = std::move(embedded);
-    }
-    embedding_norm_.apply(states.data(), length, hidden);
+    auto result = forward({&ids});
+    if (!result) return result.error();
+    return std::move(result->front());
+  }
 
-    // Relative positions (same for every layer): bucket(i - j).
-    std::vector<int> relative(static_cast<std::size_t>(length) * length);
-    for (int i = 0; i < length; ++i) {
-      for (int j = 0; j < length; ++j) {
-        int value = i - j;
-        if (c.position_buckets > 0 && c.max_relative_positions > 0) {
-          value = bucket_position(value, c.position_buckets, c.max_relative_positions);
-        }
-        relative[static_cast<std::size_t>(i) * length + j] = value;
-      }
+  Result<std::vector<std::vector<float>>> logits_batch(
+      const std::vector<std::vector<int>>& windows) const override {
+    std::vector<std::vector<float>> out;
+    for (std::size_t start = 0; start < windows.size();
+         start += static_cast<std::size_t>(settings_.max_batch)) {
+      const auto end =
+          std::min(windows.size(), start + static_cast<std::size_t>(settings_.max_batch));
+      std::vector<const std::vector<int>*> group;
+      for (std::size_t i = start; i < end; ++i) group.push_back(&windows[i]);
+      auto result = forward(group);
+      if (!result) return result.error();
+      for (auto& row : *result) out.push_back(std::move(row));
     }
-    for (const auto& layer : layers_) states = encoder_layer(layer, states, relative, length);
-
-    Matrix pooled(c.pooler_hidden_size);
-    pooler_.apply(states.data(), 1, pooled.data());  // the [CLS] row
-    activate(c.pooler_hidden_act, pooled.data(), pooled.size());
-    std::vector<float> result(c.labels.size());
-    classifier_.apply(pooled.data(), 1, result.data());
-    return result;
+    return out;
   }
 
   Result<Classification> classify(const std::string& text) const override {
-    Classification out;
-    out.input_ids = tokenize(text);
-    const std::vector<int> content(out.input_ids.begin() + 1, out.input_ids.end() - 1);
-    const int capacity =
-        std::max(1, std::min(settings_.window_tokens, config_.max_position_embeddings) - 2);
-    const int stride = std::clamp(settings_.stride_tokens, 1, capacity);
-    const int benign = benign_label_index(config_.labels);
-    double best = -1.0;
-    std::size_t start = 0;
-    for (int window = 0;; ++window) {
-      const std::size_t end = std::min(content.size(), start + static_cast<std::size_t>(capacity));
-      std::vector<int> ids{1};
-      ids.insert(ids.end(), content.begin() + static_cast<std::ptrdiff_t>(start),
-                 content.begin() + static_cast<std::ptrdiff_t>(end));
-      ids.push_back(2);
-      auto window_logits = logits(ids);
-      if (!window_logits) return window_logits.error();
-      auto probabilities = softmax(*window_logits);
-      const double score = 1.0 - probabilities[static_cast<std::size_t>(benign)];
-      if (score > best) {
-        best = score;
-        out.logits = *window_logits;
-        out.probabilities = probabilities;
-        out.chosen_window = window;
-        out.injection_score = score;
+    auto result = classify_batch({text});
+    if (!result) return result.error();
+    return std::move(result->front());
+  }
+
+  Result<std::vector<Classification>> classify_batch(
+      const std::vector<std::string>& texts) const override {
+    std::vector<Classification> out(texts.size());
+    std::vector<std::vector<int>> windows;
+    std::vector<std::size_t> owner;  // text index of each window
+    for (std::size_t t = 0; t < texts.size(); ++t) {
+      out[t].input_ids = tokenize(texts[t]);
+      for (auto& window : split_into_windows(out[t].input_ids)) {
+        windows.push_back(std::move(window));
+        owner.push_back(t);
       }
-      out.windows = window + 1;
-      if (end >= content.size()) break;
-      start += static_cast<std::size_t>(stride);
+      out[t].injection_score = -1.0;
     }
-    const auto top = std::max_element(out.probabilities.begin(), out.probabilities.end());
-    out.label = config_.labels[static_cast<std::size_t>(top - out.probabilities.begin())];
-    out.labels = config_.labels;
+    auto all_logits = logits_batch(windows);
+    if (!all_logits) return all_logits.error();
+    const int benign = benign_label_index(config_.labels);
+    for (std::size_t w = 0; w < windows.size(); ++w) {
+      auto& result = out[owner[w]];
+      auto probabilities = softmax((*all_logits)[w]);
+      const double score = 1.0 - probabilities[static_cast<std::size_t>(benign)];
+      if (score > result.injection_score) {
+        result.injection_score = score;
+        result.logits = (*all_logits)[w];
+        result.probabilities = std::move(probabilities);
+        result.chosen_window = result.windows;
+      }
+      ++result.windows;
+    }
+    for (auto& result : out) {
+      const auto top = std::max_element(result.probabilities.begin(), result.probabilities.end());
+      result.label = config_.labels[static_cast<std::size_t>(top - result.probabilities.begin())];
+      result.labels = config_.labels;
+    }
     return out;
   }
 
@@ -303,90 +283,225 @@ class DebertaEngine final : public DebertaClassifier {
     return result;
   }
 
-  Matrix encoder_layer(const EncoderLayer& layer, const Matrix& input,
-                       const std::vector<int>& relative, int length) const {
-    const auto& c = config_;
-    const int hidden = c.hidden_size;
-    const int heads = c.num_attention_heads;
-    const int head_size = hidden / heads;
-    const std::size_t rows = static_cast<std::size_t>(length);
-    Matrix q(rows * hidden), k(rows * hidden), v(rows * hidden);
-    layer.query.apply(input.data(), length, q.data());
-    layer.key.apply(input.data(), length, k.data());
-    layer.value.apply(input.data(), length, v.data());
+  // [CLS] + content + [SEP] windows covering all of the content, overlapping by
+  // window - stride tokens; a text that fits is one window.
+  std::vector<std::vector<int>> split_into_windows(const std::vector<int>& input_ids) const {
+    const std::vector<int> content(input_ids.begin() + 1, input_ids.end() - 1);
+    const int capacity =
+        std::max(1, std::min(settings_.window_tokens, config_.max_position_embeddings) - 2);
+    const int stride = std::clamp(settings_.stride_tokens, 1, capacity);
+    std::vector<std::vector<int>> windows;
+    for (std::size_t start = 0;; start += static_cast<std::size_t>(stride)) {
+      const std::size_t end = std::min(content.size(), start + static_cast<std::size_t>(capacity));
+      std::vector<int> ids{1};
+      ids.insert(ids.end(), content.begin() + static_cast<std::ptrdiff_t>(start),
+                 content.begin() + static_cast<std::ptrdiff_t>(end));
+      ids.push_back(2);
+      windows.push_back(std::move(ids));
+      if (end >= content.size()) break;
+    }
+    return windows;
+  }
 
+  // y[rows, out] = x[rows, in] W^T + b, the output columns split over the pool.
+  void project(const Linear& layer, const float* x, std::size_t rows, float* y) const {
+    const auto in = static_cast<std::size_t>(layer.in);
+    const auto out = static_cast<std::size_t>(layer.out);
+    constexpr std::size_t kColumnAlignment = 16;  // whole SIMD panels per piece
+    const std::size_t parts =
+        std::clamp<std::size_t>(out / 64, 1, static_cast<std::size_t>(pool_.size()));
+    const std::size_t chunk =
+        (out + parts * kColumnAlignment - 1) / (parts * kColumnAlignment) * kColumnAlignment;
+    pool_.run(parts, [&](std::size_t part, int) {
+      const std::size_t begin = part * chunk;
+      const std::size_t end = std::min(out, begin + chunk);
+      if (begin >= end) return;
+      const std::size_t width = end - begin;
+      for (std::size_t r = 0; r < rows; ++r) {
+        float* row = y + r * out + begin;
+        if (layer.bias.data) {
+          std::copy(layer.bias.data + begin, layer.bias.data + end, row);
+        } else {
+          std::fill(row, row + width, 0.0f);
+        }
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(rows),
+                  static_cast<int>(width), static_cast<int>(in), 1.0f, x, static_cast<int>(in),
+                  layer.weight.data + begin * in, static_cast<int>(in), 1.0f, y + begin,
+                  static_cast<int>(out));
+    });
+  }
+
+  // Runs step(begin, end) over [0, rows) in one piece per pool thread.
+  template <typename Step>
+  void for_row_blocks(std::size_t rows, const Step& step) const {
+    const std::size_t parts =
+        std::clamp<std::size_t>(rows, 1, static_cast<std::size_t>(pool_.size()));
+    const std::size_t chunk = (rows + parts - 1) / parts;
+    pool_.run(parts, [&](std::size_t part, int) {
+      const std::size_t begin = part * chunk;
+      const std::size_t end = std::min(rows, begin + chunk);
+      if (begin < end) step(begin, end);
+    });
+  }
+
+  void add_and_normalize(const LayerNorm& norm, float* x, const float* residual,
+                         std::size_t rows) const {
+    const auto width = static_cast<std::size_t>(config_.hidden_size);
+    for_row_blocks(rows, [&](std::size_t begin, std::size_t end) {
+      kernels::add_and_layer_norm(x + begin * width, residual ? residual + begin * width : nullptr,
+                                  end - begin, width, norm.weight.data, norm.bias.data, norm.eps);
+    });
+  }
+
+  Result<std::vector<std::vector<float>>> forward(
+      const std::vector<const std::vector<int>*>& ids_per_window) const {
+    const auto& c = config_;
+    std::vector<WindowInPass> windows;
+    std::size_t rows = 0;
+    for (const auto* ids : ids_per_window) {
+      const int length = static_cast<int>(ids->size());
+      if (length == 0 || length > c.max_position_embeddings) {
+        return make_error("window of " + std::to_string(length) +
+                          " tokens does not fit the model (" +
+                          std::to_string(c.max_position_embeddings) + ")");
+      }
+      for (int id : *ids) {
+        if (id < 0 || id >= c.vocab_size) return make_error("token id out of vocabulary");
+      }
+      WindowInPass window;
+      window.ids = ids;
+      window.first_row = rows;
+      window.length = length;
+      if (c.relative_attention) window.positions = relative_positions(c, attention_span_, length);
+      windows.push_back(std::move(window));
+      rows += static_cast<std::size_t>(length);
+    }
+    // One pass at a time per engine: the pool and the buffers are shared.
+    std::lock_guard lock(pass_mutex_);
+    const auto hidden = static_cast<std::size_t>(c.hidden_size);
+    const auto embedding = static_cast<std::size_t>(c.embedding_size);
+    float* states = reserve(states_, rows * hidden);
+    float* embedded = embedding != hidden ? reserve(embedded_, rows * embedding) : states;
+    for (const auto& window : windows) {
+      for (int t = 0; t < window.length; ++t) {
+        float* row = embedded + (window.first_row + static_cast<std::size_t>(t)) * embedding;
+        const auto id = static_cast<std::size_t>((*window.ids)[static_cast<std::size_t>(t)]);
+        if (auto read = weights_.read_row(*word_embeddings_, id, row); !read) {
+          return read.error();
+        }
+        if (position_embeddings_.data) {
+          const float* position =
+              position_embeddings_.data + static_cast<std::size_t>(t) * embedding;
+          for (std::size_t i = 0; i < embedding; ++i) row[i] += position[i];
+        }
+      }
+    }
+    if (embedding != hidden) project(embed_proj_, embedded, rows, states);
+    add_and_normalize(embedding_norm_, states, nullptr, rows);
+
+    for (const auto& layer : layers_) encoder_layer(layer, windows, rows);
+
+    // Pooler and classifier on each window's [CLS] row.
+    const std::size_t count = windows.size();
+    Matrix first_rows(count * hidden);
+    for (std::size_t w = 0; w < count; ++w) {
+      std::copy_n(states_.data() + windows[w].first_row * hidden, hidden,
+                  first_rows.data() + w * hidden);
+    }
+    Matrix pooled(count * static_cast<std::size_t>(c.pooler_hidden_size));
+    project(pooler_, first_rows.data(), count, pooled.data());
+    activate(c.pooler_hidden_act, pooled.data(), pooled.size());
+    const std::size_t labels = c.labels.size();
+    Matrix scores(count * labels);
+    project(classifier_, pooled.data(), count, scores.data());
+    std::vector<std::vector<float>> out(count);
+    for (std::size_t w = 0; w < count; ++w) {
+      out[w].assign(scores.begin() + static_cast<std::ptrdiff_t>(w * labels),
+                    scores.begin() + static_cast<std::ptrdiff_t>((w + 1) * labels));
+    }
+    return out;
+  }
+
+  // Disentangled self-attention of one head of one window, into its columns of context.
+  void attend(const EncoderLayer& layer, const WindowInPass& window, int head,
+              HeadScratch& scratch) const {
+    const auto& c = config_;
+    const auto hidden = static_cast<std::size_t>(c.hidden_size);
+    const auto head_size = hidden / static_cast<std::size_t>(c.num_attention_heads);
+    const int length = window.length;
+    const auto n = static_cast<std::size_t>(length);
+    const std::size_t column = static_cast<std::size_t>(head) * head_size;
+    const std::size_t offset = window.first_row * hidden + column;
+    const float* q = queries_.data() + offset;
+    const float* k = keys_.data() + offset;
+    const float* v = values_.data() + offset;
     const int scale_factor = 1 + (c.c2p ? 1 : 0) + (c.p2c ? 1 : 0);
-    const float scale = std::sqrt(static_cast<float>(head_size) * static_cast<float>(scale_factor));
-    const int span = attention_span_;
-    const int positions = 2 * span;
-    // Projected relative embeddings: [2*span, hidden] through key/query projections.
-    Matrix pos_key, pos_query;
+    const float inverse_scale =
+        1.0f / std::sqrt(static_cast<float>(head_size) * static_cast<float>(scale_factor));
+    const int ld = static_cast<int>(hidden);
+    const int hs = static_cast<int>(head_size);
+    float* scores = reserve(scratch.scores, n * n);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, length, length, hs, inverse_scale, q, ld,
+                k, ld, 0.0f, scores, length);
+    const auto& positions = window.positions;
+    const int used = positions.row_count;
+    const std::size_t first = static_cast<std::size_t>(positions.first_row) * hidden + column;
     if (c.relative_attention && c.c2p) {
-      pos_key.resize(static_cast<std::size_t>(positions) * hidden);
-      (c.share_att_key ? layer.key : layer.pos_key)
-          .apply(relative_embeddings_.data(), positions, pos_key.data());
+      // c2p: query i against the relative embedding of (i - j).
+      float* c2p = reserve(scratch.content_to_position, n * static_cast<std::size_t>(used));
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, length, used, hs, inverse_scale, q, ld,
+                  layer.projected_positions_for_keys.data() + first, ld, 0.0f, c2p, used);
+      for (std::size_t i = 0; i < n; ++i) {
+        kernels::add_gathered(scores + i * n, c2p + i * static_cast<std::size_t>(used),
+                              positions.row_by_reversed_distance.data() + (n - 1 - i), n);
+      }
     }
     if (c.relative_attention && c.p2c) {
-      pos_query.resize(static_cast<std::size_t>(positions) * hidden);
-      (c.share_att_key ? layer.query : layer.pos_query)
-          .apply(relative_embeddings_.data(), positions, pos_query.data());
+      // p2c: key j against the relative embedding of (i - j) (the bucketing is odd,
+      // so transformers' -r(j, i) is r(i, j)); gathered per key row, added transposed.
+      float* p2c = reserve(scratch.position_to_content, n * static_cast<std::size_t>(used));
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, length, used, hs, inverse_scale, k, ld,
+                  layer.projected_positions_for_queries.data() + first, ld, 0.0f, p2c, used);
+      float* by_key = reserve(scratch.transposed, n * n);
+      for (std::size_t j = 0; j < n; ++j) {
+        kernels::gather(by_key + j * n, p2c + j * static_cast<std::size_t>(used),
+                        positions.row_by_distance.data() + (n - 1 - j), n);
+      }
+      kernels::add_transposed(scores, n, by_key, n, n, n);
     }
-    Matrix context(rows * hidden);
-    Matrix scores(rows * rows), c2p_full, p2c_full;
-    if (!pos_key.empty()) c2p_full.resize(rows * positions);
-    if (!pos_query.empty()) p2c_full.resize(rows * positions);
-    for (int h = 0; h < heads; ++h) {
-      const float* qh = q.data() + h * head_size;
-      const float* kh = k.data() + h * head_size;
-      const float* vh = v.data() + h * head_size;
-      // scores = q k^T / scale
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, length, length, head_size, 1.0f / scale,
-                  qh, hidden, kh, hidden, 0.0f, scores.data(), length);
-      if (!c2p_full.empty()) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, length, positions, head_size,
-                    1.0f / scale, qh, hidden, pos_key.data() + h * head_size, hidden, 0.0f,
-                    c2p_full.data(), positions);
-      }
-      if (!p2c_full.empty()) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, length, positions, head_size,
-                    1.0f / scale, kh, hidden, pos_query.data() + h * head_size, hidden, 0.0f,
-                    p2c_full.data(), positions);
-      }
-      for (int i = 0; i < length; ++i) {
-        float* row = scores.data() + static_cast<std::size_t>(i) * length;
-        for (int j = 0; j < length; ++j) {
-          if (!c2p_full.empty()) {
-            const int index = std::clamp(relative[static_cast<std::size_t>(i) * length + j] + span,
-                                         0, positions - 1);
-            row[j] += c2p_full[static_cast<std::size_t>(i) * positions + index];
-          }
-          if (!p2c_full.empty()) {
-            const int index = std::clamp(-relative[static_cast<std::size_t>(j) * length + i] + span,
-                                         0, positions - 1);
-            row[j] += p2c_full[static_cast<std::size_t>(j) * positions + index];
-          }
-        }
-        const float top = *std::max_element(row, row + length);
-        float sum = 0;
-        for (int j = 0; j < length; ++j) sum += row[j] = std::exp(row[j] - top);
-        for (int j = 0; j < length; ++j) row[j] /= sum;
-      }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, length, head_size, length, 1.0f,
-                  scores.data(), length, vh, hidden, 0.0f, context.data() + h * head_size, hidden);
-    }
-    Matrix attention(rows * hidden);
-    layer.attention_output.apply(context.data(), length, attention.data());
-    for (std::size_t i = 0; i < attention.size(); ++i) attention[i] += input[i];
-    layer.attention_norm.apply(attention.data(), length, hidden);
+    for (std::size_t i = 0; i < n; ++i) kernels::softmax(scores + i * n, n);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, length, hs, length, 1.0f, scores, length,
+                v, ld, 0.0f, context_.data() + offset, ld);
+  }
 
-    Matrix intermediate(rows * c.intermediate_size);
-    layer.intermediate.apply(attention.data(), length, intermediate.data());
-    activate(c.hidden_act, intermediate.data(), intermediate.size());
-    Matrix output(rows * hidden);
-    layer.output.apply(intermediate.data(), length, output.data());
-    for (std::size_t i = 0; i < output.size(); ++i) output[i] += attention[i];
-    layer.output_norm.apply(output.data(), length, hidden);
-    return output;
+  void encoder_layer(const EncoderLayer& layer, const std::vector<WindowInPass>& windows,
+                     std::size_t rows) const {
+    const auto& c = config_;
+    const auto hidden = static_cast<std::size_t>(c.hidden_size);
+    const auto heads = static_cast<std::size_t>(c.num_attention_heads);
+    const float* input = states_.data();
+    project(layer.query, input, rows, reserve(queries_, rows * hidden));
+    project(layer.key, input, rows, reserve(keys_, rows * hidden));
+    project(layer.value, input, rows, reserve(values_, rows * hidden));
+    reserve(context_, rows * hidden);
+    pool_.run(windows.size() * heads, [&](std::size_t task, int worker) {
+      attend(layer, windows[task / heads], static_cast<int>(task % heads),
+             head_scratch_[static_cast<std::size_t>(worker)]);
+    });
+    float* attention = reserve(attention_, rows * hidden);
+    project(layer.attention_output, context_.data(), rows, attention);
+    add_and_normalize(layer.attention_norm, attention, input, rows);
+
+    const auto inner = static_cast<std::size_t>(c.intermediate_size);
+    float* intermediate = reserve(intermediate_, rows * inner);
+    project(layer.intermediate, attention, rows, intermediate);
+    for_row_blocks(rows, [&](std::size_t begin, std::size_t end) {
+      activate(c.hidden_act, intermediate + begin * inner, (end - begin) * inner);
+    });
+    // The layer's output replaces its input in states_.
+    project(layer.output, intermediate, rows, states_.data());
+    add_and_normalize(layer.output_norm, states_.data(), attention, rows);
   }
 
   DebertaConfig config_;
@@ -398,10 +513,15 @@ class DebertaEngine final : public DebertaClassifier {
   Linear embed_proj_;
   LayerNorm embedding_norm_;
   std::vector<EncoderLayer> layers_;
-  std::vector<float> relative_embeddings_;
   int attention_span_ = 0;
   Linear pooler_;
   Linear classifier_;
+
+  // Shared by every pass, so guarded by pass_mutex_ (the engine is const to callers).
+  mutable std::mutex pass_mutex_;
+  mutable WorkerPool pool_;
+  mutable std::vector<HeadScratch> head_scratch_;
+  mutable Matrix states_, embedded_, queries_, keys_, values_, context_, attention_, intermediate_;
 };
 
 }  // namespace

@@ -20,6 +20,7 @@ Result<std::unique_ptr<Layer>> make_classifier_layer(const config::DefenderConfi
       settings.window_tokens = entry.window;
       settings.stride_tokens = entry.stride;
       settings.threads = entry.threads;
+      settings.max_batch = entry.max_batch;
       auto model = DebertaClassifier::load(entry.model_dir.string(), settings);
       if (!model) {
         return make_error(pointer + " (" + entry.name + "): " + model.error().message);

@@ -195,9 +195,13 @@ Result<SafetensorsFile> SafetensorsFile::open(const std::string& path) {
     return make_error(path + ": file is shorter than the 8-byte header length");
   }
   void* mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (mapping == MAP_FAILED) return make_error(path + ": mmap failed: " + std::strerror(errno));
+  if (mapping == MAP_FAILED) {
+    const int error = errno;
+    ::close(fd);
+    return make_error(path + ": mmap failed: " + std::strerror(error));
+  }
   SafetensorsFile file;
+  file.descriptor_ = fd;
   file.path_ = path;
   file.mapping_ = static_cast<const std::byte*>(mapping);
   file.mapping_size_ = size;
@@ -219,6 +223,8 @@ SafetensorsFile::SafetensorsFile(SafetensorsFile&& other) noexcept {
 SafetensorsFile& SafetensorsFile::operator=(SafetensorsFile&& other) noexcept {
   if (this != &other) {
     if (mapping_) ::munmap(const_cast<std::byte*>(mapping_), mapping_size_);
+    if (descriptor_ >= 0) ::close(descriptor_);
+    descriptor_ = std::exchange(other.descriptor_, -1);
     path_ = std::move(other.path_);
     mapping_ = std::exchange(other.mapping_, nullptr);
     mapping_size_ = std::exchange(other.mapping_size_, 0);
@@ -230,6 +236,7 @@ SafetensorsFile& SafetensorsFile::operator=(SafetensorsFile&& other) noexcept {
 
 SafetensorsFile::~SafetensorsFile() {
   if (mapping_) ::munmap(const_cast<std::byte*>(mapping_), mapping_size_);
+  if (descriptor_ >= 0) ::close(descriptor_);
 }
 
 bool SafetensorsFile::contains(const std::string& name) const {
@@ -263,9 +270,35 @@ Result<FloatTensor> SafetensorsFile::tensor(const std::string& name,
   return tensor;
 }
 
-void SafetensorsFile::copy_row(const TensorInfo& info, std::size_t row, float* out) const {
+Status SafetensorsFile::read_row(const TensorInfo& info, std::size_t row, float* out) const {
   const auto width = static_cast<std::size_t>(info.shape.back());
-  convert(info.dtype, data_ + info.begin + row * width * dtype_size(info.dtype), width, out);
+  const std::size_t bytes = width * dtype_size(info.dtype);
+  const std::size_t offset = static_cast<std::size_t>(data_ - mapping_) + info.begin + row * bytes;
+  if (info.shape.size() != 2 || row >= static_cast<std::size_t>(info.shape.front())) {
+    return make_error(path_ + ": row " + std::to_string(row) + " is outside the tensor");
+  }
+  // Rows are at most a few kilobytes: a stack buffer avoids an allocation per token.
+  constexpr std::size_t kBufferBytes = 64 * 1024;
+  alignas(float) std::byte buffer[kBufferBytes];
+  std::vector<std::byte> large;
+  std::byte* target = buffer;
+  if (bytes > kBufferBytes) {
+    large.resize(bytes);
+    target = large.data();
+  }
+  std::size_t done = 0;
+  while (done < bytes) {
+    const auto got =
+        ::pread(descriptor_, target + done, bytes - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      return make_error(path_ + ": cannot read an embedding row: " +
+                        (got < 0 ? std::strerror(errno) : "file shrank while mapped"));
+    }
+    done += static_cast<std::size_t>(got);
+  }
+  convert(info.dtype, target, width, out);
+  return ok_status();
 }
 
 }  // namespace openclawd::defender

@@ -86,8 +86,14 @@ void add_classify_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_option("--stride", options->settings.stride_tokens, "Tokens between window starts")
       ->capture_default_str();
-  command->add_option("--threads", options->settings.threads, "BLAS threads")
-      ->capture_default_str();
+  command->add_option("--threads", options->settings.threads, "Cores one forward pass uses")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  command
+      ->add_option("--max-batch", options->settings.max_batch,
+                   "Windows of a long text scored in one forward pass")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   command->callback([options, &exit_code] { exit_code = run_classify(*options); });
 }
 

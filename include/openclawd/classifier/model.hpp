@@ -42,7 +42,8 @@ Result<DebertaConfig> parse_deberta_config(const std::string& json_text, const s
 struct ClassifierSettings {
   int window_tokens = 512;  // including [CLS] and [SEP]
   int stride_tokens = 256;  // step between window starts when a text is longer
-  int threads = 1;
+  int threads = 1;          // cores one forward pass uses (this engine's own threads)
+  int max_batch = 8;        // windows stacked into one forward pass
 };
 
 struct Classification {
@@ -57,13 +58,15 @@ struct Classification {
 };
 
 // Anything that scores a text: the in-process engine, an HTTP model server.
-// Implementations are safe to call from several threads at once.
+// Implementations are safe to call from several threads at once (the in-process
+// engine runs one forward pass at a time and queues the others).
 class TextClassifier {
  public:
   virtual ~TextClassifier() = default;
   virtual Result<Classification> classify(const std::string& text) const = 0;
   // Several texts at once (one HTTP request per max_batch texts; the engine
-  // scores them in turn). One result per text, in order; any failure fails all.
+  // stacks up to max_batch windows into each forward pass). One result per text,
+  // in order; any failure fails all.
   virtual Result<std::vector<Classification>> classify_batch(
       const std::vector<std::string>& texts) const;
 };
@@ -79,8 +82,14 @@ class DebertaClassifier : public TextClassifier {
   virtual std::vector<int> tokenize(const std::string& text) const = 0;
   // Logits of one window of token ids (must fit max_position_embeddings).
   virtual Result<std::vector<float>> logits(const std::vector<int>& input_ids) const = 0;
+  // Logits of several windows (any lengths), max_batch of them per forward pass.
+  // Same numbers as logits() on each, up to float rounding.
+  virtual Result<std::vector<std::vector<float>>> logits_batch(
+      const std::vector<std::vector<int>>& windows) const = 0;
   // Tokenizes, splits into overlapping windows, scores them all, keeps the worst.
   Result<Classification> classify(const std::string& text) const override = 0;
+  Result<std::vector<Classification>> classify_batch(
+      const std::vector<std::string>& texts) const override = 0;
 };
 
 // Index of the label that means "not an attack" (benign/safe), or 0 if none says so.

@@ -1,9 +1,9 @@
 #pragma once
 // Reading Hugging Face safetensors files: an 8-byte little-endian header length,
 // a JSON header {name: {dtype, shape, data_offsets}}, then the tensor bytes.
-// The file is memory-mapped so a large embedding table costs only the rows
-// actually used in RSS. Every header field is validated against the file size:
-// a malformed file is an error, never an out-of-bounds read.
+// The file is memory-mapped; the rows of a large embedding table are read
+// one at a time so the table never counts in RSS. Every header field is validated against the file
+// size: a malformed file is an error, never an out-of-bounds read.
 
 #include <cstddef>
 #include <cstdint>
@@ -56,14 +56,17 @@ class SafetensorsFile {
   // The tensor with that name, checked against the expected shape.
   Result<FloatTensor> tensor(const std::string& name,
                              const std::vector<std::int64_t>& expected_shape) const;
-  // One row of a 2-D tensor converted to float (embedding lookups touch only the
-  // rows they need, so a mapped table stays mostly out of RSS).
-  void copy_row(const TensorInfo& info, std::size_t row, float* out) const;
+  // One row of a 2-D tensor converted to float. Read with pread, not through the
+  // mapping: the kernel maps whole page-cache folios (up to megabytes) on a
+  // fault, so a few hundred embedding lookups through the mapping would put the
+  // whole 250k-row table in RSS. Reading copies only the row.
+  Status read_row(const TensorInfo& info, std::size_t row, float* out) const;
   const std::string& path() const { return path_; }
 
  private:
   SafetensorsFile() = default;
   std::string path_;
+  int descriptor_ = -1;  // kept open for read_row
   const std::byte* mapping_ = nullptr;
   std::size_t mapping_size_ = 0;
   const std::byte* data_ = nullptr;  // start of the data section
