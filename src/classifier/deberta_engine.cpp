@@ -400,17 +400,19 @@ class DebertaEngine final : public DebertaClassifier {
     if (embedding != hidden) project(embed_proj_, embedded, rows, states);
     add_and_normalize(embedding_norm_, states, nullptr, rows);
 
-    for (const auto& layer : layers_) encoder_layer(layer, windows, rows);
+    // Only the [CLS] rows leave the last layer: the pooler reads nothing else.
+    for (std::size_t l = 0; l + 1 < layers_.size(); ++l) encoder_layer(layers_[l], windows, rows);
+    const std::size_t count = windows.size();
+    const float* first_rows = nullptr;
+    if (!layers_.empty()) {
+      first_rows = last_encoder_layer(layers_.back(), windows, rows);
+    } else {
+      first_rows = gather_first_rows(windows, states_.data());
+    }
 
     // Pooler and classifier on each window's [CLS] row.
-    const std::size_t count = windows.size();
-    Matrix first_rows(count * hidden);
-    for (std::size_t w = 0; w < count; ++w) {
-      std::copy_n(states_.data() + windows[w].first_row * hidden, hidden,
-                  first_rows.data() + w * hidden);
-    }
     Matrix pooled(count * static_cast<std::size_t>(c.pooler_hidden_size));
-    project(pooler_, first_rows.data(), count, pooled.data());
+    project(pooler_, first_rows, count, pooled.data());
     activate(c.pooler_hidden_act, pooled.data(), pooled.size());
     const std::size_t labels = c.labels.size();
     Matrix scores(count * labels);
@@ -475,6 +477,95 @@ class DebertaEngine final : public DebertaClassifier {
                 v, ld, 0.0f, context_.data() + offset, ld);
   }
 
+  // Each window's first row of `matrix` ([rows, hidden]), stacked.
+  const float* gather_first_rows(const std::vector<WindowInPass>& windows,
+                                 const float* matrix) const {
+    const auto hidden = static_cast<std::size_t>(config_.hidden_size);
+    float* out = reserve(first_rows_, windows.size() * hidden);
+    for (std::size_t w = 0; w < windows.size(); ++w) {
+      std::copy_n(matrix + windows[w].first_row * hidden, hidden, out + w * hidden);
+    }
+    return out;
+  }
+
+  // Attention of the [CLS] query of one window, one head: the last layer's only
+  // query row. Keys and values are those of every row of the window.
+  void attend_first_row(const EncoderLayer& layer, const WindowInPass& window, std::size_t w,
+                        int head, HeadScratch& scratch) const {
+    const auto& c = config_;
+    const auto hidden = static_cast<std::size_t>(c.hidden_size);
+    const auto head_size = hidden / static_cast<std::size_t>(c.num_attention_heads);
+    const int length = window.length;
+    const auto n = static_cast<std::size_t>(length);
+    const std::size_t column = static_cast<std::size_t>(head) * head_size;
+    const float* q = queries_.data() + w * hidden + column;
+    const float* k = keys_.data() + window.first_row * hidden + column;
+    const float* v = values_.data() + window.first_row * hidden + column;
+    const int scale_factor = 1 + (c.c2p ? 1 : 0) + (c.p2c ? 1 : 0);
+    const float inverse_scale =
+        1.0f / std::sqrt(static_cast<float>(head_size) * static_cast<float>(scale_factor));
+    const int ld = static_cast<int>(hidden);
+    const int hs = static_cast<int>(head_size);
+    float* scores = reserve(scratch.scores, n);
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, length, hs, inverse_scale, k, ld, q, 1, 0.0f, scores,
+                1);
+    const auto& positions = window.positions;
+    // Row of the relative embedding for the pair (0, j), j = 0 .. length - 1.
+    const int* row_of_key = positions.row_by_reversed_distance.data() + (n - 1);
+    const std::size_t first = static_cast<std::size_t>(positions.first_row) * hidden + column;
+    if (c.relative_attention && c.c2p) {
+      float* c2p =
+          reserve(scratch.content_to_position, static_cast<std::size_t>(positions.row_count));
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, positions.row_count, hs, inverse_scale,
+                  layer.projected_positions_for_keys.data() + first, ld, q, 1, 0.0f, c2p, 1);
+      kernels::add_gathered(scores, c2p, row_of_key, n);
+    }
+    if (c.relative_attention && c.p2c) {
+      const float* position_queries = layer.projected_positions_for_queries.data() + first;
+      for (std::size_t j = 0; j < n; ++j) {
+        const float* key = k + j * hidden;
+        const float* position = position_queries + static_cast<std::size_t>(row_of_key[j]) * hidden;
+        float dot = 0.0f;
+        for (std::size_t d = 0; d < head_size; ++d) dot += key[d] * position[d];
+        scores[j] += dot * inverse_scale;
+      }
+    }
+    kernels::softmax(scores, n);
+    cblas_sgemv(CblasRowMajor, CblasTrans, length, hs, 1.0f, v, ld, scores, 1, 0.0f,
+                context_.data() + w * hidden + column, 1);
+  }
+
+  // The last layer for the [CLS] rows only; returns them ([windows, hidden]).
+  const float* last_encoder_layer(const EncoderLayer& layer,
+                                  const std::vector<WindowInPass>& windows,
+                                  std::size_t rows) const {
+    const auto& c = config_;
+    const auto hidden = static_cast<std::size_t>(c.hidden_size);
+    const auto heads = static_cast<std::size_t>(c.num_attention_heads);
+    const std::size_t count = windows.size();
+    const float* input = states_.data();
+    project(layer.key, input, rows, reserve(keys_, rows * hidden));
+    project(layer.value, input, rows, reserve(values_, rows * hidden));
+    const float* first_input = gather_first_rows(windows, input);
+    project(layer.query, first_input, count, reserve(queries_, count * hidden));
+    reserve(context_, count * hidden);
+    pool_.run(count * heads, [&](std::size_t task, int worker) {
+      attend_first_row(layer, windows[task / heads], task / heads, static_cast<int>(task % heads),
+                       head_scratch_[static_cast<std::size_t>(worker)]);
+    });
+    float* attention = reserve(attention_, count * hidden);
+    project(layer.attention_output, context_.data(), count, attention);
+    add_and_normalize(layer.attention_norm, attention, first_input, count);
+    const auto inner = static_cast<std::size_t>(c.intermediate_size);
+    float* intermediate = reserve(intermediate_, count * inner);
+    project(layer.intermediate, attention, count, intermediate);
+    activate(c.hidden_act, intermediate, count * inner);
+    float* output = reserve(states_, count * hidden);
+    project(layer.output, intermediate, count, output);
+    add_and_normalize(layer.output_norm, output, attention, count);
+    return output;
+  }
+
   void encoder_layer(const EncoderLayer& layer, const std::vector<WindowInPass>& windows,
                      std::size_t rows) const {
     const auto& c = config_;
@@ -521,7 +612,8 @@ class DebertaEngine final : public DebertaClassifier {
   mutable std::mutex pass_mutex_;
   mutable WorkerPool pool_;
   mutable std::vector<HeadScratch> head_scratch_;
-  mutable Matrix states_, embedded_, queries_, keys_, values_, context_, attention_, intermediate_;
+  mutable Matrix states_, embedded_, queries_, keys_, values_, context_, attention_, intermediate_,
+      first_rows_;
 };
 
 }  // namespace

@@ -17,8 +17,8 @@ struct ClassifierConfig {
   double threshold = 0.5;           // injection probability that makes a finding
   int window = 512;                 // tokens per window, [CLS] and [SEP] included
   int stride = 256;                 // tokens between window starts on long texts
-  int threads = 1;                  // BLAS threads (in-process)
-  int max_batch = 8;                // texts per model call / HTTP request
+  int threads = 1;                  // in-process: cores one forward pass uses (own threads)
+  int max_batch = 8;                // http: texts per request; in-process: windows per pass
   int timeout_ms = 2000;            // http: whole request
   int connect_timeout_ms = 500;     // http
 };
