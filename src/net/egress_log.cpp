@@ -29,8 +29,7 @@ namespace {
 
 constexpr std::uint16_t kCopyBytes = 128;  // IPv4 + TCP/UDP headers are enough
 
-std::string now_iso8601() {
-  const auto now = std::chrono::system_clock::now();
+std::string iso8601(std::chrono::system_clock::time_point now) {
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z",
@@ -144,7 +143,7 @@ class NflogReader final : public EgressLog, public std::enable_shared_from_this<
   }
 
   void write(const EgressEvent& e) {
-    nlohmann::json line{{"ts", now_iso8601()},
+    nlohmann::json line{{"ts", iso8601(e.received.value_or(std::chrono::system_clock::now()))},
                         {"vm", e.vm},
                         {"proto", e.proto},
                         {"verdict", e.verdict == "spoof" ? "drop" : e.verdict}};

@@ -110,6 +110,19 @@ Result<EgressEvent> parse_nflog_message(const void* message, std::size_t length)
     std::memcpy(&hdr, mnl_attr_get_payload(attrs[NFULA_PACKET_HDR]), sizeof hdr);
     hw_protocol = ntohs(hdr.hw_protocol);
   }
+  if (attrs[NFULA_TIMESTAMP] != nullptr &&
+      mnl_attr_get_payload_len(attrs[NFULA_TIMESTAMP]) >= sizeof(nfulnl_msg_packet_timestamp)) {
+    const auto* stamp =
+        static_cast<const std::uint8_t*>(mnl_attr_get_payload(attrs[NFULA_TIMESTAMP]));
+    const std::uint64_t seconds = std::uint64_t{be32_at(stamp)} << 32 | be32_at(stamp + 4);
+    const std::uint64_t microseconds =
+        std::uint64_t{be32_at(stamp + 8)} << 32 | be32_at(stamp + 12);
+    // A zero or absurd stamp (beyond year 2286 or usec >= 1 s) is ignored, not trusted.
+    if (seconds != 0 && seconds < (1ULL << 33) && microseconds < 1000000) {
+      event.received = std::chrono::system_clock::time_point(
+          std::chrono::seconds(seconds) + std::chrono::microseconds(microseconds));
+    }
+  }
   if (attrs[NFULA_PAYLOAD] != nullptr) {
     parse_payload(static_cast<const std::uint8_t*>(mnl_attr_get_payload(attrs[NFULA_PAYLOAD])),
                   mnl_attr_get_payload_len(attrs[NFULA_PAYLOAD]), hw_protocol, event);

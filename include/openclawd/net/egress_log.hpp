@@ -3,6 +3,7 @@
 // nfnetlink_log and written as JSON lines naming the VM, rotated by size and
 // counted for `status`.
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -29,6 +30,10 @@ struct EgressEvent {
   std::string proto;    // tcp | udp | icmp | arp | <number>
   std::optional<Ipv4Address> src, dst;
   std::optional<std::uint16_t> sport, dport;
+  // When the packet arrived (NFULA_TIMESTAMP), if the kernel stamped it. The log
+  // line's ts is this time, not when the daemon read the message, so packets
+  // that waited in the socket while the daemon was busy keep their own times.
+  std::optional<std::chrono::system_clock::time_point> received;
 };
 
 // Decodes one netlink message of `length` bytes. Messages that are not

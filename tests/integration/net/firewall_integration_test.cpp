@@ -329,5 +329,47 @@ TEST_F(FirewallIntegration, EgressLogNamesTheVmAndRotates) {
   EXPECT_TRUE(drop_seen) << "no drop line for gogcli -> host:2222";
 }
 
+// A packet logged while the daemon is busy keeps the time it was logged at: the
+// line's ts comes from the kernel (NFULA_TIMESTAMP), not from when it was read.
+TEST_F(FirewallIntegration, EgressLogLinesCarryThePacketTimeNotTheReadTime) {
+  auto ruleset = compile_ruleset(settings_);
+  ASSERT_TRUE(ruleset.ok());
+  auto firewall = make_netlink_firewall(std::chrono::seconds(30));
+  ASSERT_TRUE(apply_in_host(*firewall, *ruleset));
+  openclawd::testing::TempDir dir;
+  const auto file = dir.path() / "egress.jsonl";
+  boost::asio::io_context io;
+  auto work = boost::asio::make_work_guard(io);
+  Result<std::unique_ptr<EgressLog>> log = make_error("not opened");
+  {
+    EnterNetns inside(host_);
+    log = open_egress_log(io, EgressLogSettings{83, file, 1 << 20, 3}, nullptr);
+  }
+  ASSERT_TRUE(log.ok()) << log.error().message;
+  auto web = testing::listener(up_, SOCK_STREAM, "0.0.0.0", 80);
+  const auto sent = std::chrono::system_clock::now();
+  ASSERT_TRUE(testing::tcp_probe(oc_, "192.168.83.130", 80, web));
+  // Nobody reads the socket for two seconds, as when the daemon's loop is busy.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  std::thread runner([&io] { io.run(); });
+  for (int i = 0; i < 50 && (*log)->counters().accepted < 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  log = make_error("closed");
+  work.reset();
+  runner.join();
+  const auto lines = read_lines(file);
+  ASSERT_EQ(lines.size(), 1u);
+  // "2026-11-29T00:51:02.113Z" -> time point.
+  std::tm parts{};
+  const std::string ts = lines[0]["ts"];
+  ASSERT_NE(strptime(ts.c_str(), "%Y-%m-%dT%H:%M:%S", &parts), nullptr) << ts;
+  const auto logged = std::chrono::system_clock::from_time_t(timegm(&parts)) +
+                      std::chrono::milliseconds(std::stoi(ts.substr(20, 3)));
+  const auto lag = std::chrono::duration_cast<std::chrono::milliseconds>(logged - sent);
+  EXPECT_GE(lag.count(), -1000) << ts;
+  EXPECT_LT(lag.count(), 1000) << ts << ": stamped when read, not when the packet passed";
+}
+
 }  // namespace
 }  // namespace openclawd::net

@@ -6,7 +6,9 @@
 #include <linux/netfilter/nfnetlink_log.h>
 
 #include <array>
+#include <chrono>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "openclawd/net/egress_log.hpp"
@@ -28,8 +30,15 @@ std::vector<std::uint8_t> tcp_packet() {
   return p;
 }
 
+// NFULA_TIMESTAMP's payload: two big-endian 64-bit numbers, seconds and microseconds.
+struct Stamp {
+  std::uint64_t seconds = 0;
+  std::uint64_t microseconds = 0;
+};
+
 std::vector<char> message(const char* prefix, const std::vector<std::uint8_t>& payload,
-                          std::uint16_t hw_protocol = 0x0800) {
+                          std::uint16_t hw_protocol = 0x0800,
+                          std::optional<Stamp> stamp = std::nullopt) {
   std::vector<char> buffer(1024, 0);
   nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
   nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_PACKET;
@@ -39,6 +48,16 @@ std::vector<char> message(const char* prefix, const std::vector<std::uint8_t>& p
   mnl_attr_put(nlh, NFULA_PACKET_HDR, sizeof hdr, &hdr);
   if (prefix != nullptr) mnl_attr_put_strz(nlh, NFULA_PREFIX, prefix);
   mnl_attr_put(nlh, NFULA_PAYLOAD, payload.size(), payload.data());
+  if (stamp) {
+    std::array<std::uint8_t, 16> bytes{};
+    for (int i = 0; i < 8; ++i) {
+      bytes[static_cast<std::size_t>(i)] =
+          static_cast<std::uint8_t>(stamp->seconds >> (56 - 8 * i));
+      bytes[static_cast<std::size_t>(8 + i)] =
+          static_cast<std::uint8_t>(stamp->microseconds >> (56 - 8 * i));
+    }
+    mnl_attr_put(nlh, NFULA_TIMESTAMP, bytes.size(), bytes.data());
+  }
   buffer.resize(nlh->nlmsg_len);
   return buffer;
 }
@@ -54,6 +73,25 @@ TEST(NflogParse, DecodesVmVerdictAddressesAndPorts) {
   EXPECT_EQ(event->dst->to_string(), "192.168.83.130");
   EXPECT_EQ(*event->sport, 40000);
   EXPECT_EQ(*event->dport, 80);
+}
+
+TEST(NflogParse, KeepsTheKernelTimestampAndIgnoresImpossibleOnes) {
+  const auto stamped = message("ocd drop gogcli ", tcp_packet(), 0x0800, Stamp{1795000000, 123456});
+  auto event = parse_nflog_message(stamped.data(), stamped.size());
+  ASSERT_TRUE(event.ok());
+  ASSERT_TRUE(event->received.has_value());
+  EXPECT_EQ(
+      std::chrono::duration_cast<std::chrono::microseconds>(event->received->time_since_epoch())
+          .count(),
+      1795000000LL * 1000000 + 123456);
+  for (const Stamp bad : {Stamp{0, 0}, Stamp{1795000000, 1000000}, Stamp{~0ULL, 0}}) {
+    const auto m = message("ocd drop gogcli ", tcp_packet(), 0x0800, bad);
+    auto parsed = parse_nflog_message(m.data(), m.size());
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_FALSE(parsed->received.has_value()) << bad.seconds << "." << bad.microseconds;
+  }
+  const auto plain = message("ocd drop gogcli ", tcp_packet());
+  EXPECT_FALSE(parse_nflog_message(plain.data(), plain.size())->received.has_value());
 }
 
 TEST(NflogParse, TruncatedTransportHeaderHasNoPorts) {
