@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "cpu_kernels.hpp"
+#include "deberta_weights.hpp"
 #include "openclawd/classifier/model.hpp"
 #include "openclawd/classifier/safetensors.hpp"
 #include "relative_positions.hpp"
@@ -31,26 +32,6 @@ float* reserve(Matrix& matrix, std::size_t size) {
   if (matrix.size() < size) matrix.resize(size);
   return matrix.data();
 }
-
-struct Linear {
-  FloatTensor weight;  // [out, in]
-  FloatTensor bias;    // [out], may be empty
-  int in = 0;
-  int out = 0;
-};
-
-struct LayerNorm {
-  FloatTensor weight;
-  FloatTensor bias;
-  float eps = 1e-7f;
-};
-
-struct EncoderLayer {
-  Linear query, key, value, pos_key, pos_query, attention_output, intermediate, output;
-  LayerNorm attention_norm, output_norm;
-  Matrix projected_positions_for_keys;     // [2 * span, hidden]: c2p, input-independent
-  Matrix projected_positions_for_queries;  // [2 * span, hidden]: p2c
-};
 
 void activate(const std::string& name, float* x, std::size_t count) {
   if (name == "gelu") {
@@ -79,9 +60,9 @@ struct HeadScratch {
 
 class DebertaEngine final : public DebertaClassifier {
  public:
-  DebertaEngine(DebertaConfig config, SafetensorsFile weights, ClassifierSettings settings)
+  DebertaEngine(DebertaConfig config, SafetensorsFile file, ClassifierSettings settings)
       : config_(std::move(config)),
-        weights_(std::move(weights)),
+        file_(std::move(file)),
         settings_(settings),
         pool_(std::max(1, settings.threads)),
         head_scratch_(static_cast<std::size_t>(pool_.size())) {
@@ -93,108 +74,29 @@ class DebertaEngine final : public DebertaClassifier {
     if (auto status = spm_.Load(spm_path); !status.ok()) {
       return make_error(spm_path + ": cannot load the SentencePiece model: " + status.ToString());
     }
-    const auto& c = config_;
-    word_embeddings_ = weights_.info("deberta.embeddings.word_embeddings.weight");
-    if (!word_embeddings_ ||
-        word_embeddings_->shape != std::vector<std::int64_t>{c.vocab_size, c.embedding_size}) {
-      return make_error(weights_.path() +
-                        ": deberta.embeddings.word_embeddings.weight is missing or not "
-                        "[vocab_size, embedding_size]");
-    }
-    Status status;
-    auto load = [&](const std::string& name, std::vector<std::int64_t> shape) {
-      FloatTensor tensor;
-      if (!status) return tensor;
-      auto result = weights_.tensor(name, shape);
-      if (!result) {
-        status = result.error();
-        return tensor;
-      }
-      return std::move(*result);
-    };
-    auto linear = [&](const std::string& prefix, int in, int out, bool bias = true) {
-      Linear layer;
-      layer.in = in;
-      layer.out = out;
-      layer.weight = load(prefix + ".weight", {out, in});
-      if (bias) layer.bias = load(prefix + ".bias", {out});
-      return layer;
-    };
-    auto norm = [&](const std::string& prefix, int width) {
-      LayerNorm layer;
-      layer.eps = static_cast<float>(c.layer_norm_eps);
-      layer.weight = load(prefix + ".weight", {width});
-      layer.bias = load(prefix + ".bias", {width});
-      return layer;
-    };
-    if (c.position_biased_input) {
-      position_embeddings_ = load("deberta.embeddings.position_embeddings.weight",
-                                  {c.max_position_embeddings, c.embedding_size});
-    }
-    if (c.embedding_size != c.hidden_size) {
-      embed_proj_ = linear("deberta.embeddings.embed_proj", c.embedding_size, c.hidden_size, false);
-    }
-    embedding_norm_ = norm("deberta.embeddings.LayerNorm", c.hidden_size);
-    for (int i = 0; i < c.num_hidden_layers; ++i) {
-      const auto prefix = "deberta.encoder.layer." + std::to_string(i);
-      EncoderLayer layer;
-      layer.query = linear(prefix + ".attention.self.query_proj", c.hidden_size, c.hidden_size);
-      layer.key = linear(prefix + ".attention.self.key_proj", c.hidden_size, c.hidden_size);
-      layer.value = linear(prefix + ".attention.self.value_proj", c.hidden_size, c.hidden_size);
-      if (c.relative_attention && !c.share_att_key) {
-        if (c.c2p)
-          layer.pos_key =
-              linear(prefix + ".attention.self.pos_key_proj", c.hidden_size, c.hidden_size);
-        if (c.p2c)
-          layer.pos_query =
-              linear(prefix + ".attention.self.pos_query_proj", c.hidden_size, c.hidden_size);
-      }
-      layer.attention_output =
-          linear(prefix + ".attention.output.dense", c.hidden_size, c.hidden_size);
-      layer.attention_norm = norm(prefix + ".attention.output.LayerNorm", c.hidden_size);
-      layer.intermediate =
-          linear(prefix + ".intermediate.dense", c.hidden_size, c.intermediate_size);
-      layer.output = linear(prefix + ".output.dense", c.intermediate_size, c.hidden_size);
-      layer.output_norm = norm(prefix + ".output.LayerNorm", c.hidden_size);
-      layers_.push_back(std::move(layer));
-    }
-    if (c.relative_attention) {
-      attention_span_ = c.position_buckets > 0 ? c.position_buckets : c.max_relative_positions;
-      const int positions = 2 * attention_span_;
-      auto table = load("deberta.encoder.rel_embeddings.weight", {positions, c.hidden_size});
-      if (!status) return status;
-      Matrix relative_embeddings(table.data, table.data + table.size());
-      if (c.norm_rel_ebd_layer_norm) {
-        auto rel_norm = norm("deberta.encoder.LayerNorm", c.hidden_size);
-        if (!status) return status;
-        kernels::add_and_layer_norm(relative_embeddings.data(), nullptr,
-                                    static_cast<std::size_t>(positions),
-                                    static_cast<std::size_t>(c.hidden_size), rel_norm.weight.data,
-                                    rel_norm.bias.data, rel_norm.eps);
-      }
-      openblas_set_num_threads(1);
-      // The relative embeddings through each layer's key and query projections do
-      // not depend on the text: computed once here instead of in every pass.
-      const std::size_t table_size = static_cast<std::size_t>(positions) * c.hidden_size;
-      for (auto& layer : layers_) {
-        if (c.c2p) {
-          layer.projected_positions_for_keys.resize(table_size);
-          project(c.share_att_key ? layer.key : layer.pos_key, relative_embeddings.data(),
-                  static_cast<std::size_t>(positions), layer.projected_positions_for_keys.data());
-        }
-        if (c.p2c) {
-          layer.projected_positions_for_queries.resize(table_size);
-          project(c.share_att_key ? layer.query : layer.pos_query, relative_embeddings.data(),
-                  static_cast<std::size_t>(positions),
-                  layer.projected_positions_for_queries.data());
-        }
-      }
-    }
-    pooler_ = linear("pooler.dense", c.hidden_size, c.pooler_hidden_size);
-    classifier_ = linear("classifier", c.pooler_hidden_size, static_cast<int>(c.labels.size()));
-    if (!status) return status;
+    auto loaded = load_deberta_weights(config_, file_);
+    if (!loaded) return loaded.error();
+    model_ = std::move(*loaded);
     // Parallelism is the pool's; OpenBLAS threads inside each piece would only contend.
     openblas_set_num_threads(1);
+    // The relative embeddings through each layer's key and query projections do not
+    // depend on the text: computed once here instead of in every pass.
+    const auto& c = config_;
+    const auto positions =
+        model_.relative_embeddings.size() / static_cast<std::size_t>(c.hidden_size);
+    for (auto& layer : model_.layers) {
+      if (c.relative_attention && c.c2p) {
+        layer.projected_positions_for_keys.resize(model_.relative_embeddings.size());
+        project(c.share_att_key ? layer.key : layer.pos_key, model_.relative_embeddings.data(),
+                positions, layer.projected_positions_for_keys.data());
+      }
+      if (c.relative_attention && c.p2c) {
+        layer.projected_positions_for_queries.resize(model_.relative_embeddings.size());
+        project(c.share_att_key ? layer.query : layer.pos_query, model_.relative_embeddings.data(),
+                positions, layer.projected_positions_for_queries.data());
+      }
+    }
+    model_.relative_embeddings = {};  // only the projections are read from now on
     return ok_status();
   }
 
@@ -373,7 +275,8 @@ class DebertaEngine final : public DebertaClassifier {
       window.ids = ids;
       window.first_row = rows;
       window.length = length;
-      if (c.relative_attention) window.positions = relative_positions(c, attention_span_, length);
+      if (c.relative_attention)
+        window.positions = relative_positions(c, model_.attention_span, length);
       windows.push_back(std::move(window));
       rows += static_cast<std::size_t>(length);
     }
@@ -387,36 +290,37 @@ class DebertaEngine final : public DebertaClassifier {
       for (int t = 0; t < window.length; ++t) {
         float* row = embedded + (window.first_row + static_cast<std::size_t>(t)) * embedding;
         const auto id = static_cast<std::size_t>((*window.ids)[static_cast<std::size_t>(t)]);
-        if (auto read = weights_.read_row(*word_embeddings_, id, row); !read) {
+        if (auto read = file_.read_row(*model_.word_embeddings, id, row); !read) {
           return read.error();
         }
-        if (position_embeddings_.data) {
+        if (model_.position_embeddings.data) {
           const float* position =
-              position_embeddings_.data + static_cast<std::size_t>(t) * embedding;
+              model_.position_embeddings.data + static_cast<std::size_t>(t) * embedding;
           for (std::size_t i = 0; i < embedding; ++i) row[i] += position[i];
         }
       }
     }
-    if (embedding != hidden) project(embed_proj_, embedded, rows, states);
-    add_and_normalize(embedding_norm_, states, nullptr, rows);
+    if (embedding != hidden) project(model_.embed_proj, embedded, rows, states);
+    add_and_normalize(model_.embedding_norm, states, nullptr, rows);
 
     // Only the [CLS] rows leave the last layer: the pooler reads nothing else.
-    for (std::size_t l = 0; l + 1 < layers_.size(); ++l) encoder_layer(layers_[l], windows, rows);
+    for (std::size_t l = 0; l + 1 < model_.layers.size(); ++l)
+      encoder_layer(model_.layers[l], windows, rows);
     const std::size_t count = windows.size();
     const float* first_rows = nullptr;
-    if (!layers_.empty()) {
-      first_rows = last_encoder_layer(layers_.back(), windows, rows);
+    if (!model_.layers.empty()) {
+      first_rows = last_encoder_layer(model_.layers.back(), windows, rows);
     } else {
       first_rows = gather_first_rows(windows, states_.data());
     }
 
     // Pooler and classifier on each window's [CLS] row.
     Matrix pooled(count * static_cast<std::size_t>(c.pooler_hidden_size));
-    project(pooler_, first_rows, count, pooled.data());
+    project(model_.pooler, first_rows, count, pooled.data());
     activate(c.pooler_hidden_act, pooled.data(), pooled.size());
     const std::size_t labels = c.labels.size();
     Matrix scores(count * labels);
-    project(classifier_, pooled.data(), count, scores.data());
+    project(model_.classifier, pooled.data(), count, scores.data());
     std::vector<std::vector<float>> out(count);
     for (std::size_t w = 0; w < count; ++w) {
       out[w].assign(scores.begin() + static_cast<std::ptrdiff_t>(w * labels),
@@ -596,17 +500,10 @@ class DebertaEngine final : public DebertaClassifier {
   }
 
   DebertaConfig config_;
-  SafetensorsFile weights_;
+  SafetensorsFile file_;  // mapped for as long as the engine lives: model_ points into it
   ClassifierSettings settings_;
   sentencepiece::SentencePieceProcessor spm_;
-  const TensorInfo* word_embeddings_ = nullptr;
-  FloatTensor position_embeddings_;
-  Linear embed_proj_;
-  LayerNorm embedding_norm_;
-  std::vector<EncoderLayer> layers_;
-  int attention_span_ = 0;
-  Linear pooler_;
-  Linear classifier_;
+  DebertaWeights model_;
 
   // Shared by every pass, so guarded by pass_mutex_ (the engine is const to callers).
   mutable std::mutex pass_mutex_;
