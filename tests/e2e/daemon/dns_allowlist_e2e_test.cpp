@@ -22,10 +22,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using namespace std::chrono_literals;
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using openclawd::testing::read_file;
 
 class DnsAllowlistE2E : public ::testing::Test {
  protected:

@@ -38,12 +38,7 @@ using namespace std::chrono_literals;
 constexpr const char* kOpenclawIp = "192.168.83.2";
 constexpr const char* kGogcliIp = "192.168.83.3";
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
+using openclawd::testing::read_file;
 
 bool eventually(const std::function<bool()>& done, std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -30,12 +30,7 @@ namespace fs = std::filesystem;
 
 constexpr int kSshPort = 2222;  // inside the test's own namespace: no clash possible
 
-std::string read_file(const fs::path& file) {
-  std::ifstream in(file);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using openclawd::testing::read_file;
 
 void append(const fs::path& file, const std::string& line) {
   std::ofstream(file, std::ios::app) << line << "\n";

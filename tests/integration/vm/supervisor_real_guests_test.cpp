@@ -29,12 +29,7 @@ namespace {
 using namespace std::chrono_literals;
 using openclawd::testing::run_command;
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
+using openclawd::testing::read_file;
 
 class NetnsCommands {
  public:
