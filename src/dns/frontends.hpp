@@ -1,11 +1,13 @@
 #pragma once
 // UDP and TCP listeners feeding a QueryProcessor (private to the dns module).
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <memory>
+#include <vector>
 
 #include "openclawd/dns/query_processor.hpp"
 
@@ -20,12 +22,28 @@ class UdpFrontend : public std::enable_shared_from_this<UdpFrontend> {
   boost::asio::ip::udp::endpoint local_endpoint() const;
 
  private:
+  // Datagrams read per readiness wake-up with one recvmmsg; replies that are
+  // ready before the batch ends (cache hits, refusals) leave with one sendmmsg.
+  static constexpr std::size_t kBatch = 32;
+  static constexpr std::size_t kDatagramBytes = 65535;
+
+  struct PendingReply {
+    Bytes data;
+    boost::asio::ip::udp::endpoint to;
+  };
+
   void receive();
+  void drain();
+  void send_later(Bytes reply, const boost::asio::ip::udp::endpoint& to);
+  void flush_pending();
 
   boost::asio::ip::udp::socket socket_;
   QueryProcessor& processor_;
-  std::array<std::uint8_t, 65535> buffer_{};
-  boost::asio::ip::udp::endpoint sender_;
+  std::vector<std::uint8_t> buffers_ = std::vector<std::uint8_t>(kBatch * kDatagramBytes);
+  // True while a batch is processed: a reply produced then is queued in
+  // pending_ instead of being sent on its own.
+  bool collecting_ = false;
+  std::vector<PendingReply> pending_;
 };
 
 class TcpConnection;

@@ -1,15 +1,20 @@
 // The DNS frontend against Debian's real unbound as upstream, queried by the
 // real dig/kdig: from loopback (no root needed) and from a guest in a network
 // namespace (root).
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <fstream>
 #include <future>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -134,6 +139,77 @@ TEST_F(ResolverWithUnbound, AnswersFromUpstreamAndLogsIt) {
                         "alias.example", "AAAA"});
   EXPECT_NE(k.out.find("2001:db8::10"), std::string::npos) << k.out << k.err;
   EXPECT_EQ(resolver.status()["vms"]["loopguest"]["answered"], 3);
+}
+
+// The UDP frontend reads datagrams in batches (recvmmsg) and sends the replies
+// that are ready at once together (sendmmsg): a burst of several batches from
+// one socket must still give every query its own reply and one log line.
+TEST_F(ResolverWithUnbound, UdpBurstOfSeveralBatchesAnswersAndLogsEachQueryOnce) {
+  auto s = settings();
+  s.rate_limit_qps = 0;
+  RunningResolver resolver(s, &sink_);
+  ASSERT_TRUE(resolver.start());
+
+  const std::vector<std::pair<std::string, std::uint16_t>> kinds = {
+      {"www.example", 1}, {"alias.example", 28}, {"x.blocked.example", 1}};
+  constexpr int kQueries = 150;  // more than four batches of 32
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(fd, 0);
+  int rcvbuf = 4 << 20;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+  ::sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(resolver.port());
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::map<std::uint16_t, std::string> sent;
+  std::map<std::string, int> per_name;
+  for (int i = 0; i < kQueries; ++i) {
+    const auto id = static_cast<std::uint16_t>(1000 + i);
+    const auto& [name, qtype] = kinds[static_cast<std::size_t>(i) % kinds.size()];
+    const auto query = openclawd::dns::testing::make_query(id, name, qtype);
+    ASSERT_EQ(
+        ::sendto(fd, query.data(), query.size(), 0, reinterpret_cast<::sockaddr*>(&to), sizeof(to)),
+        static_cast<ssize_t>(query.size()));
+    sent[id] = name;
+    ++per_name[name];
+  }
+
+  std::map<std::uint16_t, int> replies;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (replies.size() < sent.size() && std::chrono::steady_clock::now() < deadline) {
+    ::pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0) continue;
+    std::array<std::uint8_t, 4096> buf{};
+    const auto n = ::recv(fd, buf.data(), buf.size(), 0);
+    ASSERT_GT(n, 12);
+    const auto id = static_cast<std::uint16_t>(buf[0] << 8 | buf[1]);
+    ASSERT_TRUE(sent.count(id)) << "reply with an id never sent: " << id;
+    ++replies[id];
+    // The question echoed back is the one sent with this id.
+    const auto expected = openclawd::dns::testing::make_query(id, sent[id], 1);
+    const std::size_t name_bytes = expected.size() - 12 - 4;
+    ASSERT_GE(static_cast<std::size_t>(n), 12 + name_bytes);
+    EXPECT_TRUE(
+        std::equal(expected.begin() + 12, expected.begin() + 12 + name_bytes, buf.begin() + 12))
+        << "reply " << id << " does not carry the question " << sent[id];
+  }
+  ::close(fd);
+  ASSERT_EQ(replies.size(), sent.size());
+  for (const auto& [id, count] : replies) EXPECT_EQ(count, 1) << "id " << id;
+
+  // An upstream answer is logged just after its reply leaves: give the last
+  // line a moment, then require exactly one line per query.
+  std::map<std::string, int> logged;
+  const auto log_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  do {
+    logged.clear();
+    for (const auto& line : read_log(dir_ / "dns.jsonl")) {
+      if (line["transport"] == "udp") ++logged[line["qname"].get<std::string>()];
+    }
+    if (logged == per_name) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  } while (std::chrono::steady_clock::now() < log_deadline);
+  EXPECT_EQ(logged, per_name);
 }
 
 TEST_F(ResolverWithUnbound, NxdomainBlockedAndStrangers) {
