@@ -54,13 +54,27 @@ Status QueryLog::open() {
 void QueryLog::write(const QueryRecord& record) {
   if (!out_.is_open()) return;
   const std::string line = to_json_line(record) + "\n";
-  out_ << line;
-  out_.flush();  // a follower (`logs dns -f`) sees each query as it happens
+  held_lines_ += line;
+  // Unheld, a follower (`logs dns -f`) sees each query as it happens.
+  if (held_ == 0) write_held_lines();
   size_ += line.size();
   if (max_bytes_ > 0 && size_ >= max_bytes_) rotate();
 }
 
+void QueryLog::release() {
+  if (held_ > 0 && --held_ == 0) write_held_lines();
+}
+
+// Whole lines only, in one write: a follower never waits on half a line.
+void QueryLog::write_held_lines() {
+  if (held_lines_.empty() || !out_.is_open()) return;
+  out_ << held_lines_;
+  out_.flush();
+  held_lines_.clear();
+}
+
 void QueryLog::rotate() {
+  write_held_lines();  // the lines counted in this file's size go into it
   out_.close();
   std::error_code ec;
   for (int i = keep_ - 1; i >= 1; --i) {

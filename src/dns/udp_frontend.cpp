@@ -75,6 +75,7 @@ void UdpFrontend::drain() {
   }
 
   collecting_ = true;
+  processor_.begin_batch();
   std::weak_ptr<UdpFrontend> weak = shared_from_this();
   for (int i = 0; i < received; ++i) {
     const auto& from = senders[static_cast<std::size_t>(i)];
@@ -97,6 +98,9 @@ void UdpFrontend::drain() {
         });
   }
   collecting_ = false;
+  // The batch's log lines reach the file before its replies leave, so a client
+  // that reads the log after its answer finds its line.
+  processor_.end_batch();
   flush_pending();
 
   if (static_cast<std::size_t>(received) == kBatch) {

@@ -37,19 +37,31 @@ class QueryLog {
  public:
   // `max_bytes` 0 disables rotation.
   QueryLog(std::filesystem::path file, std::uintmax_t max_bytes = 16u << 20, int keep = 5);
+  ~QueryLog() { write_held_lines(); }  // nothing held is lost
+  QueryLog(QueryLog&&) = default;
+  QueryLog& operator=(QueryLog&&) = default;
 
   Status open();
   void write(const QueryRecord& record);
+  // Between hold() and release() lines are buffered and reach the file together
+  // at the release: the UDP frontend holds the log across one batch of datagrams,
+  // so a busy resolver makes one write per batch instead of one per query. Holds
+  // nest; outside them every line is flushed at once (`logs dns -f` follows live).
+  void hold() { ++held_; }
+  void release();
   const std::filesystem::path& file() const { return file_; }
 
  private:
   void rotate();
+  void write_held_lines();
 
   std::filesystem::path file_;
   std::uintmax_t max_bytes_;
   int keep_;
   std::ofstream out_;
   std::uintmax_t size_ = 0;
+  int held_ = 0;
+  std::string held_lines_;  // written at the release of the outermost hold
 };
 
 }  // namespace openclawd::dns

@@ -49,6 +49,11 @@ class QueryProcessor {
   // then handle() returns false.
   bool handle(const ClientInfo& client, ByteView packet, Reply reply);
 
+  // Brackets a batch of handle() calls: their log lines are written together
+  // when the batch ends (QueryLog::hold/release).
+  void begin_batch() { log_.hold(); }
+  void end_batch() { log_.release(); }
+
   // Counts a packet the transport itself rejected (bad TCP frame).
   void count_malformed() { ++malformed_; }
 

@@ -73,5 +73,50 @@ TEST(DnsQueryLog, RotatesBySize) {
   EXPECT_GT(lines, 1);
 }
 
+std::size_t lines_in(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string line;
+  std::size_t count = 0;
+  while (std::getline(in, line)) ++count;
+  return count;
+}
+
+// Held lines stay out of the file until the outermost release, then all arrive;
+// unheld lines arrive at once.
+TEST(DnsQueryLog, HeldLinesArriveTogetherAtTheRelease) {
+  openclawd::testing::TempDir dir;
+  const auto file = dir.path() / "dns.jsonl";
+  QueryLog log(file, 0, 1);
+  ASSERT_TRUE(log.open());
+  log.write(sample());
+  EXPECT_EQ(lines_in(file), 1u);
+  log.hold();
+  log.hold();
+  for (int i = 0; i < 40; ++i) log.write(sample());  // more than a stream buffer holds
+  EXPECT_EQ(lines_in(file), 1u);
+  log.release();
+  EXPECT_EQ(lines_in(file), 1u);  // still inside the outer hold
+  log.release();
+  EXPECT_EQ(lines_in(file), 41u);
+  log.release();  // unbalanced: ignored
+  log.write(sample());
+  EXPECT_EQ(lines_in(file), 42u);
+}
+
+// Rotation while lines are held, and destruction while held, lose nothing.
+TEST(DnsQueryLog, HeldLinesSurviveRotationAndDestruction) {
+  openclawd::testing::TempDir dir;
+  const auto file = dir.path() / "dns.jsonl";
+  {
+    QueryLog log(file, 1000, 20);  // keeps every rotated file of this test
+    ASSERT_TRUE(log.open());
+    log.hold();
+    for (int i = 0; i < 30; ++i) log.write(sample());
+  }
+  std::size_t total = lines_in(file);
+  for (int i = 1; i <= 20; ++i) total += lines_in(file.string() + "." + std::to_string(i));
+  EXPECT_EQ(total, 30u);
+}
+
 }  // namespace
 }  // namespace openclawd::dns
