@@ -342,9 +342,7 @@ class DebertaEngine final : public DebertaClassifier {
     const float* q = queries_.data() + offset;
     const float* k = keys_.data() + offset;
     const float* v = values_.data() + offset;
-    const int scale_factor = 1 + (c.c2p ? 1 : 0) + (c.p2c ? 1 : 0);
-    const float inverse_scale =
-        1.0f / std::sqrt(static_cast<float>(head_size) * static_cast<float>(scale_factor));
+    const float inverse_scale = attention_scale();
     const int ld = static_cast<int>(hidden);
     const int hs = static_cast<int>(head_size);
     float* scores = reserve(scratch.scores, n * n);
@@ -392,6 +390,14 @@ class DebertaEngine final : public DebertaClassifier {
     return out;
   }
 
+  // 1 / sqrt(head size x the number of score terms): DeBERTa's attention scale.
+  float attention_scale() const {
+    const auto& c = config_;
+    const int head_size = c.hidden_size / c.num_attention_heads;
+    const int terms = 1 + (c.c2p ? 1 : 0) + (c.p2c ? 1 : 0);  // as transformers counts them
+    return 1.0f / std::sqrt(static_cast<float>(head_size * terms));
+  }
+
   // Attention of the [CLS] query of one window, one head: the last layer's only
   // query row. Keys and values are those of every row of the window.
   void attend_first_row(const EncoderLayer& layer, const WindowInPass& window, std::size_t w,
@@ -405,9 +411,7 @@ class DebertaEngine final : public DebertaClassifier {
     const float* q = queries_.data() + w * hidden + column;
     const float* k = keys_.data() + window.first_row * hidden + column;
     const float* v = values_.data() + window.first_row * hidden + column;
-    const int scale_factor = 1 + (c.c2p ? 1 : 0) + (c.p2c ? 1 : 0);
-    const float inverse_scale =
-        1.0f / std::sqrt(static_cast<float>(head_size) * static_cast<float>(scale_factor));
+    const float inverse_scale = attention_scale();
     const int ld = static_cast<int>(hidden);
     const int hs = static_cast<int>(head_size);
     float* scores = reserve(scratch.scores, n);
@@ -457,17 +461,29 @@ class DebertaEngine final : public DebertaClassifier {
       attend_first_row(layer, windows[task / heads], task / heads, static_cast<int>(task % heads),
                        head_scratch_[static_cast<std::size_t>(worker)]);
     });
-    float* attention = reserve(attention_, count * hidden);
-    project(layer.attention_output, context_.data(), count, attention);
-    add_and_normalize(layer.attention_norm, attention, first_input, count);
-    const auto inner = static_cast<std::size_t>(c.intermediate_size);
-    float* intermediate = reserve(intermediate_, count * inner);
-    project(layer.intermediate, attention, count, intermediate);
-    activate(c.hidden_act, intermediate, count * inner);
     float* output = reserve(states_, count * hidden);
-    project(layer.output, intermediate, count, output);
-    add_and_normalize(layer.output_norm, output, attention, count);
+    finish_layer(layer, first_input, count, output);
     return output;
+  }
+
+  // The rest of a layer once context_ holds the attention of `rows` rows: output
+  // projection, residual (`input`) + norm, feed-forward, residual + norm, into `output`.
+  // `output` may be `input`: the input is read for the last time before it is written.
+  void finish_layer(const EncoderLayer& layer, const float* input, std::size_t rows,
+                    float* output) const {
+    const auto& c = config_;
+    const auto hidden = static_cast<std::size_t>(c.hidden_size);
+    float* attention = reserve(attention_, rows * hidden);
+    project(layer.attention_output, context_.data(), rows, attention);
+    add_and_normalize(layer.attention_norm, attention, input, rows);
+    const auto inner = static_cast<std::size_t>(c.intermediate_size);
+    float* intermediate = reserve(intermediate_, rows * inner);
+    project(layer.intermediate, attention, rows, intermediate);
+    for_row_blocks(rows, [&](std::size_t begin, std::size_t end) {
+      activate(c.hidden_act, intermediate + begin * inner, (end - begin) * inner);
+    });
+    project(layer.output, intermediate, rows, output);
+    add_and_normalize(layer.output_norm, output, attention, rows);
   }
 
   void encoder_layer(const EncoderLayer& layer, const std::vector<WindowInPass>& windows,
@@ -484,19 +500,8 @@ class DebertaEngine final : public DebertaClassifier {
       attend(layer, windows[task / heads], static_cast<int>(task % heads),
              head_scratch_[static_cast<std::size_t>(worker)]);
     });
-    float* attention = reserve(attention_, rows * hidden);
-    project(layer.attention_output, context_.data(), rows, attention);
-    add_and_normalize(layer.attention_norm, attention, input, rows);
-
-    const auto inner = static_cast<std::size_t>(c.intermediate_size);
-    float* intermediate = reserve(intermediate_, rows * inner);
-    project(layer.intermediate, attention, rows, intermediate);
-    for_row_blocks(rows, [&](std::size_t begin, std::size_t end) {
-      activate(c.hidden_act, intermediate + begin * inner, (end - begin) * inner);
-    });
     // The layer's output replaces its input in states_.
-    project(layer.output, intermediate, rows, states_.data());
-    add_and_normalize(layer.output_norm, states_.data(), attention, rows);
+    finish_layer(layer, input, rows, states_.data());
   }
 
   DebertaConfig config_;
