@@ -8,6 +8,9 @@
 # time, corpus size and crashes per target is appended to build/fuzz-long/summary.tsv.
 # Exit status: 0 when no target crashed, 1 otherwise.
 #   FUZZ_LONG_RUNS=N  FUZZ_LONG_ONLY='regex'  FUZZ_LONG_NICE=19
+#   FUZZ_LONG_MAX_SECONDS=S caps each target's time (a target that stops short
+#   of FUZZ_LONG_RUNS then fails the campaign, so a capped run never passes
+#   for a full one).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build/fuzz
@@ -15,6 +18,8 @@ out=$root/build/fuzz-long
 runs=${FUZZ_LONG_RUNS:-10000000}
 only=${FUZZ_LONG_ONLY:-.}
 niceness=${FUZZ_LONG_NICE:-19}
+cap=()
+[[ -n ${FUZZ_LONG_MAX_SECONDS:-} ]] && cap=(-max_total_time="$FUZZ_LONG_MAX_SECONDS")
 python=${OPENCLAWD_PYTHON:-/usr/bin/python3}
 mkdir -p "$out"
 
@@ -36,7 +41,7 @@ while IFS=$'\t' read -r name binary seeds; do
   echo "== $name: $runs executions" >&2
   start=$(date +%s)
   # shellcheck disable=SC2086 # seed directories are separate arguments
-  nice -n "$niceness" "$binary" -runs="$runs" -timeout=10 -rss_limit_mb=2048 \
+  nice -n "$niceness" "$binary" -runs="$runs" "${cap[@]}" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
     "$dir/corpus" $seeds >"$dir/run.log" 2>&1
   status=$?
