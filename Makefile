@@ -2,13 +2,15 @@
 #   make deps   install Debian packages (root)
 #   make build  configure + build (preset "default")
 #   make test   build, then run the whole ctest suite and the short fuzz runs
+#   make fuzz-long  every fuzz target for FUZZ_LONG_RUNS (10 million) executions, corpus
+#               kept and minimized in build/fuzz-long (tests/fuzz/run-fuzz-long.sh)
 #   make guests build the small test guest (kernel + initramfs) into vms/images
 #   make demo   install, build and run the demo (scripts/demo.sh)
 #   make ci     what .ci/run does: deps + test
 PRESET ?= default
 FUZZ_SECONDS ?= 20
 
-.PHONY: deps build test unit fuzz guests demo ci format clean
+.PHONY: deps build test unit fuzz fuzz-long guests demo ci format clean
 deps:
 	scripts/install-deps.sh all
 
@@ -26,6 +28,11 @@ fuzz:
 	cmake --preset fuzz
 	cmake --build --preset fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ctest --preset fuzz
+
+fuzz-long:
+	cmake --preset fuzz
+	cmake --build --preset fuzz
+	tests/fuzz/run-fuzz-long.sh
 
 guests:
 	vms/build-test-guest.sh vms/images

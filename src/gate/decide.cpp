@@ -1,8 +1,7 @@
 // Matches one command against the policy. Order matters for the reason shown:
 // size limits first (cheap, before splitting), then shell syntax, then the
-// subcommand, verb, flags and write permission.
-#include <algorithm>
-
+// reading of the words as gog's parser sees them (verb and flags), then write
+// permission.
 #include "openclawd/gate/command_splitter.hpp"
 #include "openclawd/gate/decision.hpp"
 
@@ -13,44 +12,6 @@ Decision deny(Decision d, std::string reason) {
   d.allowed = false;
   d.reason = std::move(reason);
   return d;
-}
-
-// A printable, bounded rendering of agent-controlled text for reasons and logs.
-std::string shown(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text.substr(0, 48)) {
-    out.push_back(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? static_cast<char>(c) : '?');
-  }
-  if (text.size() > 48) out += "...";
-  return out;
-}
-
-const Verb* match_verb(const Subcommand& sub, const std::vector<std::string>& args) {
-  for (const auto& verb : sub.verbs) {  // longest first
-    if (args.size() < 1 + verb.words.size()) continue;
-    if (std::equal(verb.words.begin(), verb.words.end(), args.begin() + 1)) return &verb;
-  }
-  return nullptr;
-}
-
-std::string verb_list(const Subcommand& sub) {
-  std::string out;
-  for (const auto& verb : sub.verbs) {
-    std::string joined;
-    for (const auto& w : verb.words) joined += (joined.empty() ? "" : " ") + w;
-    out += (out.empty() ? "" : ", ") + joined;
-  }
-  return out;
-}
-
-const std::string* denied_flag(const Policy& policy, const std::string& arg) {
-  for (const auto& flag : policy.denied_flags) {
-    if (arg == flag || (arg.size() > flag.size() && arg.compare(0, flag.size(), flag) == 0 &&
-                        arg[flag.size()] == '=')) {
-      return &flag;
-    }
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -79,39 +40,23 @@ Decision decide(const Policy& policy, std::string_view original_command) {
     }
   }
 
-  const auto sub = std::find_if(policy.subcommands.begin(), policy.subcommands.end(),
-                                [&](const Subcommand& s) { return s.name == args.front(); });
-  if (sub == policy.subcommands.end()) {
-    std::string allowed;
-    for (const auto& s : policy.subcommands) allowed += (allowed.empty() ? "" : ", ") + s.name;
-    const bool is_flag = args.front().rfind('-', 0) == 0;
-    return deny(d, (is_flag ? "flags before the subcommand are not allowed (\"" : "subcommand \"") +
-                       shown(args.front()) + "\"" + (is_flag ? ")" : " is not allowed") +
-                       "; allowed: " + allowed);
+  auto reading = read_gog_argv(policy, args);
+  if (!reading.path.empty()) d.subcommand = reading.path.front();
+  for (std::size_t i = 1; i < reading.path.size(); ++i) {
+    d.verb += (d.verb.empty() ? "" : " ") + reading.path[i];
   }
-  d.subcommand = sub->name;
-  const Verb* verb = match_verb(*sub, args);
-  if (verb == nullptr) {
-    return deny(d, "\"" + sub->name + " " + (args.size() > 1 ? shown(args[1]) : std::string()) +
-                       "\" is not an allowed verb; allowed: " + verb_list(*sub));
-  }
-  for (const auto& w : verb->words) d.verb += (d.verb.empty() ? "" : " ") + w;
-  d.verb_class = verb->verb_class;
-
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    if (const auto* flag = denied_flag(policy, args[i])) {
-      return deny(
-          d, "flag " + *flag + " is denied by the policy (argument " + std::to_string(i + 1) + ")");
-    }
-  }
-  if (verb->verb_class == VerbClass::write && !policy.allow_write) {
-    return deny(
-        d, "\"" + sub->name + " " + d.verb +
-               "\" writes, and the policy allows reads only (set \"allow_write\": true to permit)");
+  d.refused_flag = std::move(reading.refused_flag);
+  d.flags = std::move(reading.flags);
+  if (!reading.ok) return deny(d, std::move(reading.reason));
+  d.verb_class = reading.verb->verb_class;
+  const std::string name = "\"" + d.subcommand + " " + d.verb + "\"";
+  if (d.verb_class == VerbClass::write && !policy.allow_write) {
+    return deny(d, name +
+                       " writes, and the policy allows reads only (set \"allow_write\": true "
+                       "to permit)");
   }
   d.allowed = true;
-  d.reason = "\"" + sub->name + " " + d.verb + "\" is an allowed " +
-             std::string(to_string(verb->verb_class)) + " verb";
+  d.reason = name + " is an allowed " + std::string(to_string(*d.verb_class)) + " verb";
   return d;
 }
 

@@ -66,6 +66,7 @@ std::string format_decision(const Decision& d, std::string_view client) {
   line += " subcommand=" + field(d.subcommand.empty() ? "-" : d.subcommand);
   line += " verb=" + field(d.verb.empty() ? "-" : d.verb);
   line += " class=" + std::string(d.verb_class ? to_string(*d.verb_class) : "-");
+  if (!d.refused_flag.empty()) line += " flag=" + field(d.refused_flag);
   line += " argc=" + std::to_string(d.args.size());
   line += " args_sha256=" + hash_arguments(d.args);
   line += " client=" + field(client.empty() ? "-" : client);

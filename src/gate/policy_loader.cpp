@@ -5,12 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "openclawd/gate/policy.hpp"
+#include "policy_reader.hpp"
 
 namespace openclawd::gate {
-namespace {
-
-using nlohmann::json;
+namespace detail {
 
 std::string escape_pointer_token(std::string_view key) {
   std::string out;
@@ -26,38 +24,53 @@ std::string escape_pointer_token(std::string_view key) {
   return out;
 }
 
-class Reader {
- public:
-  explicit Reader(std::string_view source) : source_(source) {}
+Error PolicyReader::fail(const std::string& pointer, std::string_view what) const {
+  return make_error(source_ + ": " + (pointer.empty() ? "/" : pointer) + ": " + std::string(what));
+}
 
-  Error fail(const std::string& pointer, std::string_view what) const {
-    return make_error(source_ + ": " + (pointer.empty() ? "/" : pointer) + ": " +
-                      std::string(what));
-  }
-
-  Status only_keys(const json& object, const std::string& pointer,
-                   std::initializer_list<std::string_view> known) const {
-    for (const auto& [key, value] : object.items()) {
-      if (std::find(known.begin(), known.end(), key) == known.end()) {
-        std::string list;
-        for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-        return fail(pointer + "/" + escape_pointer_token(key),
-                    "unknown key (known keys: " + list + ")");
-      }
+Status PolicyReader::only_keys(const nlohmann::json& object, const std::string& pointer,
+                               std::initializer_list<std::string_view> known) const {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string list;
+      for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+      return fail(pointer + "/" + escape_pointer_token(key),
+                  "unknown key (known keys: " + list + ")");
     }
-    return ok_status();
   }
+  return ok_status();
+}
 
- private:
-  std::string source_;
-};
+Result<std::vector<std::string>> PolicyReader::strings(const nlohmann::json& value,
+                                                       const std::string& pointer,
+                                                       bool (*valid)(std::string_view),
+                                                       std::string_view what) const {
+  if (!value.is_array()) return fail(pointer, "expected an array of " + std::string(what));
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (!value[i].is_string() || !valid(value[i].get<std::string>())) {
+      return fail(pointer + "/" + std::to_string(i), "expected " + std::string(what));
+    }
+    out.push_back(value[i].get<std::string>());
+  }
+  return out;
+}
 
-bool is_name(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
+bool is_flag_or_command_name(std::string_view s) {
+  if (s.empty() || s.size() > 64 || s[0] == '-') return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
   });
 }
+
+}  // namespace detail
+
+namespace {
+
+using nlohmann::json;
+using Reader = detail::PolicyReader;
+using detail::escape_pointer_token;
 
 bool is_env_name(std::string_view s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
@@ -71,13 +84,6 @@ bool is_reserved_env(std::string_view s) {
   return s == "GOG_ENABLE_COMMANDS" || s == "GOG_JSON" || s == "HOME" || s == "PATH";
 }
 
-std::vector<std::string> split_words(std::string_view verb) {
-  std::vector<std::string> words;
-  std::istringstream in{std::string(verb)};
-  for (std::string w; in >> w;) words.push_back(w);
-  return words;
-}
-
 Result<std::filesystem::path> absolute_path(const Reader& r, const json& value,
                                             const std::string& pointer) {
   if (!value.is_string()) return r.fail(pointer, "expected a string (an absolute path)");
@@ -85,35 +91,6 @@ Result<std::filesystem::path> absolute_path(const Reader& r, const json& value,
   if (!path.is_absolute())
     return r.fail(pointer, "expected an absolute path, got \"" + path.string() + "\"");
   return path;
-}
-
-Result<Subcommand> parse_subcommand(const Reader& r, const std::string& name, const json& verbs,
-                                    const std::string& pointer) {
-  if (!is_name(name))
-    return r.fail(pointer, "subcommand names are lowercase letters, digits, '-' or '_'");
-  if (!verbs.is_object() || verbs.empty()) {
-    return r.fail(pointer,
-                  "expected an object of verbs, e.g. {\"search\": \"read\", \"send\": \"write\"}");
-  }
-  Subcommand sub{name, {}};
-  for (const auto& [verb_text, verb_class] : verbs.items()) {
-    const auto verb_pointer = pointer + "/" + escape_pointer_token(verb_text);
-    Verb verb{split_words(verb_text), VerbClass::read};
-    if (verb.words.empty() || !std::all_of(verb.words.begin(), verb.words.end(), is_name)) {
-      return r.fail(verb_pointer, "a verb is one or more lowercase words separated by spaces");
-    }
-    if (verb_class == "read") {
-      verb.verb_class = VerbClass::read;
-    } else if (verb_class == "write") {
-      verb.verb_class = VerbClass::write;
-    } else {
-      return r.fail(verb_pointer, "expected \"read\" or \"write\"");
-    }
-    sub.verbs.push_back(std::move(verb));
-  }
-  std::stable_sort(sub.verbs.begin(), sub.verbs.end(),
-                   [](const Verb& a, const Verb& b) { return a.words.size() > b.words.size(); });
-  return sub;
 }
 
 Result<std::size_t> positive(const Reader& r, const json& value, const std::string& pointer,
@@ -148,9 +125,16 @@ Status parse_limits(const Reader& r, const json& value, Limits& limits) {
 
 Result<Policy> parse_document(const Reader& r, const json& doc) {
   if (!doc.is_object()) return r.fail("", "expected a JSON object");
-  if (auto s = r.only_keys(doc, "",
-                           {"$comment", "gog_path", "home", "allow_write", "subcommands",
-                            "denied_flags", "limits", "environment", "secret_environment"});
+  if (doc.contains("subcommands") || doc.contains("denied_flags")) {
+    return r.fail("",
+                  "this is the old deny-list format (\"subcommands\", \"denied_flags\"); the gate "
+                  "now takes an allowlist of verbs and flags: see docs/gate.md, or run "
+                  "`gog schema | openclawd policy import-gog-schema`");
+  }
+  if (auto s =
+          r.only_keys(doc, "",
+                      {"$comment", "gog_path", "home", "allow_write", "gog_build", "global_flags",
+                       "commands", "limits", "environment", "secret_environment"});
       !s) {
     return s.error();
   }
@@ -171,33 +155,17 @@ Result<Policy> parse_document(const Reader& r, const json& doc) {
     policy.allow_write = doc.at("allow_write").get<bool>();
   }
 
-  if (!doc.contains("subcommands"))
-    return r.fail("/subcommands", "missing: the allowed subcommands");
-  const auto& subs = doc.at("subcommands");
-  if (!subs.is_object() || subs.empty()) {
-    return r.fail("/subcommands",
-                  "expected a non-empty object: subcommand → {verb: \"read\"|\"write\"}");
+  if (doc.contains("gog_build")) {
+    if (!doc.at("gog_build").is_string()) return r.fail("/gog_build", "expected a string");
+    policy.gog_build = doc.at("gog_build").get<std::string>();
   }
-  for (const auto& [name, verbs] : subs.items()) {
-    auto sub = parse_subcommand(r, name, verbs, "/subcommands/" + escape_pointer_token(name));
-    if (!sub) return sub.error();
-    policy.subcommands.push_back(std::move(*sub));
+  if (doc.contains("global_flags")) {
+    auto flags = detail::parse_flags(r, doc.at("global_flags"), "/global_flags");
+    if (!flags) return flags.error();
+    policy.global_flags = std::move(*flags);
   }
-
-  if (doc.contains("denied_flags")) {
-    const auto& flags = doc.at("denied_flags");
-    if (!flags.is_array())
-      return r.fail("/denied_flags", "expected an array of flags such as \"--account\"");
-    for (std::size_t i = 0; i < flags.size(); ++i) {
-      const auto pointer = "/denied_flags/" + std::to_string(i);
-      if (!flags[i].is_string()) return r.fail(pointer, "expected a string");
-      auto flag = flags[i].get<std::string>();
-      if (flag.size() < 2 || flag[0] != '-' || flag.find_first_of(" =\t") != std::string::npos) {
-        return r.fail(pointer, "expected a flag starting with '-' and without spaces or '='");
-      }
-      policy.denied_flags.push_back(std::move(flag));
-    }
-  }
+  if (!doc.contains("commands")) return r.fail("/commands", "missing: the allowed verbs");
+  if (auto s = detail::parse_commands(r, doc.at("commands"), policy); !s) return s.error();
 
   if (doc.contains("limits")) {
     if (auto s = parse_limits(r, doc.at("limits"), policy.limits); !s) return s.error();
@@ -240,7 +208,7 @@ std::string_view to_string(VerbClass verb_class) {
 
 std::string Policy::enabled_commands() const {
   std::string out;
-  for (const auto& sub : subcommands) out += (out.empty() ? "" : ",") + sub.name;
+  for (const auto& command : root.children) out += (out.empty() ? "" : ",") + command.name;
   return out;
 }
 

@@ -17,7 +17,8 @@ namespace openclawd::gate {
 std::string hash_arguments(const std::vector<std::string>& args);
 
 // `decision=allow subcommand=gmail verb="messages search" class=read argc=3
-//  args_sha256=… client=192.168.83.2:40512 reason="…"`
+//  args_sha256=… client=192.168.83.2:40512 reason="…"`; a refused flag adds
+// `flag=--acct` (its spelling only: values are never logged).
 std::string format_decision(const Decision& decision, std::string_view client);
 
 // `exit subcommand=gmail verb=search status=0` (status -N: killed by signal N).

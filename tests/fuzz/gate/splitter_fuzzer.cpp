@@ -14,9 +14,10 @@ namespace {
 const openclawd::gate::Policy& policy() {
   static const auto parsed = openclawd::gate::parse_policy(R"({
     "gog_path": "/usr/local/bin/gog", "home": "/persist/gogcli",
-    "subcommands": {"gmail": {"search": "read", "messages search": "read", "send": "write"},
-                    "calendar": {"events": "read"}},
-    "denied_flags": ["--account", "-a"],
+    "global_flags": {"json": {"takes_value": false, "short": "j"}},
+    "commands": {"gmail search": {"class": "read", "flags": {"max": {"takes_value": true}}},
+                 "gmail messages search": {"class": "read"}, "gmail send": {"class": "write"},
+                 "calendar events": {"class": "read"}},
     "limits": {"max_args": 16, "max_arg_bytes": 256, "max_command_bytes": 4096}})",
                                                            "fuzz-policy");
   if (!parsed.ok()) std::abort();

@@ -233,6 +233,33 @@ TEST_F(GateOverSsh, GmailSendIsDeniedUnderTheDefaultPolicy) {
               HasSubstr("decision=deny subcommand=gmail verb=send class=write argc=6"));
 }
 
+// Issue 22: spellings of denied flags that the old deny list let through.
+TEST_F(GateOverSsh, FlagsOutsideTheAllowlistAreRefusedInEverySpelling) {
+  for (const char* command :
+       {"gog gmail search -aevil@example.com in:inbox", "gog gmail search --acct=evil@example.com",
+        "gog gmail search -ja evil@example.com", "gog gmail search x --home /tmp/evil",
+        "gog gmail search x --access-token=ya29.evil", "gog gmail search -o/tmp/evil"}) {
+    SCOPED_TRACE(command);
+    const auto result = ssh({"-T"}, command);
+    EXPECT_EQ(result.exit_code, 126);
+    EXPECT_EQ(result.out, "");  // the stand-in gog never ran
+    EXPECT_THAT(result.err, HasSubstr("is not allowed for \"gmail search\""));
+  }
+  const auto logged = syslog_lines();
+  EXPECT_THAT(logged,
+              HasSubstr("decision=deny subcommand=gmail verb=search class=- flag=-a argc=4"));
+  EXPECT_THAT(logged, HasSubstr("flag=--acct"));
+  EXPECT_THAT(logged, HasSubstr("flag=--home"));
+  EXPECT_THAT(logged, Not(HasSubstr("evil")));
+
+  // The allowed spellings of allowed flags still run, with argv intact.
+  const auto allowed = ssh({"-T"}, "gog mail find -jz UTC --limit=3 in:inbox -- --account");
+  ASSERT_EQ(allowed.exit_code, 0) << allowed.err;
+  EXPECT_THAT(nul_separated(allowed.out), ElementsAre("mail", "find", "-jz", "UTC", "--limit=3",
+                                                      "in:inbox", "--", "--account"));
+  EXPECT_THAT(syslog_lines(), HasSubstr("decision=allow subcommand=gmail verb=search class=read"));
+}
+
 TEST_F(GateOverSsh, ShellAndCommandChainingAreRefused) {
   for (const char* command :
        {"sh", "/bin/sh -c id", "gog calendar events; cat /etc/passwd",

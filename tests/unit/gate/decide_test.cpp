@@ -10,6 +10,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 Policy make_policy(bool allow_write = false) {
   auto policy = parse_policy(testing::policy_json("/usr/local/bin/gog", allow_write), "test.json");
@@ -62,26 +63,36 @@ TEST(GateDecision, WritesAreAllowedWhenThePolicySaysSo) {
   EXPECT_EQ(d.verb_class, VerbClass::write);
 }
 
-TEST(GateDecision, UnknownSubcommandsAndVerbsAreDenied) {
+TEST(GateDecision, UnknownCommandsAndVerbsAreDenied) {
   EXPECT_THAT(decide(make_policy(), "gog auth list").reason,
-              HasSubstr("subcommand \"auth\" is not allowed"));
-  EXPECT_THAT(decide(make_policy(), "sh").reason, HasSubstr("subcommand \"sh\" is not allowed"));
-  EXPECT_THAT(decide(make_policy(), "gog gmail").reason, HasSubstr("not an allowed verb"));
-  EXPECT_THAT(decide(make_policy(), "gog gmail delete 1").reason, HasSubstr("messages search"));
-  EXPECT_THAT(decide(make_policy(), "gog --account x gmail search a").reason,
-              HasSubstr("flags before the subcommand"));
+              HasSubstr("command \"auth\" is not allowed"));
+  EXPECT_THAT(decide(make_policy(), "sh").reason, HasSubstr("command \"sh\" is not allowed"));
+  EXPECT_THAT(decide(make_policy(), "gog gmail").reason, HasSubstr("not a verb"));
+  EXPECT_THAT(decide(make_policy(), "gog gmail delete 1").reason, HasSubstr("gmail search"));
   EXPECT_THAT(decide(make_policy(), "").reason, HasSubstr("no gog command"));
   EXPECT_THAT(decide(make_policy(), "gog").reason, HasSubstr("no gog command"));
 }
 
-TEST(GateDecision, DeniedFlagsInAnyFormAreRefused) {
-  for (const char* command :
-       {"gog gmail search x --account other@x", "gog gmail search x --account=other@x",
-        "gog gmail search -a other x", "gog gmail search x '--account=y'"}) {
+TEST(GateDecision, GlobalFlagsMayComeBeforeTheCommand) {
+  const auto d = decide(make_policy(), "gog --json gmail -p search x");
+  EXPECT_TRUE(d.allowed) << d.reason;
+  EXPECT_EQ(d.verb, "search");
+  ASSERT_EQ(d.flags.size(), 2u);
+  EXPECT_TRUE(d.flags[0].global);
+}
+
+TEST(GateDecision, FlagsOutsideTheAllowlistAreRefusedInAnyForm) {
+  for (const char* command : {"gog gmail search x --account other@x",
+                              "gog gmail search x --account=other@x", "gog gmail search -a other x",
+                              "gog gmail search x '--account=y'", "gog --account x gmail search a",
+                              "gog gmail search --accounting", "gog gmail search -aother x"}) {
     SCOPED_TRACE(command);
-    EXPECT_THAT(decide(make_policy(), command).reason, HasSubstr("is denied by the policy"));
+    const auto d = decide(make_policy(), command);
+    EXPECT_FALSE(d.allowed);
+    EXPECT_THAT(d.reason, HasSubstr("is not allowed"));
+    EXPECT_THAT(d.refused_flag, ::testing::StartsWith("-"));
   }
-  EXPECT_TRUE(decide(make_policy(), "gog gmail search --accounting").allowed);
+  EXPECT_TRUE(decide(make_policy(), "gog gmail search --max 3 x").allowed);
 }
 
 TEST(GateDecision, ShellConstructsAreDenied) {
@@ -108,11 +119,12 @@ TEST(GateDecisionLog, LineCarriesTheFieldsButNotTheArguments) {
       HasSubstr("decision=allow subcommand=gmail verb=\"messages search\" class=read argc=4"));
   EXPECT_THAT(line, HasSubstr("args_sha256=" + hash_arguments(d.args)));
   EXPECT_THAT(line, HasSubstr("client=192.168.83.2:40512"));
-  EXPECT_THAT(line, ::testing::Not(HasSubstr("secret")));
+  EXPECT_THAT(line, Not(HasSubstr("secret")));
   EXPECT_EQ(format_exit(d, 3), "exit subcommand=gmail verb=\"messages search\" status=3");
 
   const auto denied = format_decision(decide(make_policy(), "gog gmail send x"), "c");
   EXPECT_THAT(denied, HasSubstr("decision=deny subcommand=gmail verb=send class=write argc=3"));
+  EXPECT_THAT(denied, Not(HasSubstr("flag=")));
 }
 
 TEST(GateDecisionLog, HashSeparatesArguments) {
