@@ -214,7 +214,7 @@ test('before_dispatch answers a blocked channel message with a notice; before_ag
   const before = decisions().length;
   const result = await h.beforeDispatch({ content: attack, channel: 'discord', sessionKey: 'agent:main:discord:1' }, {});
   assert.equal(result.handled, true);
-  assert.match(result.text, /blocked by openclawd defender \(block: .*instruction_override/);
+  assert.match(result.text, /blocked by openclawd defender\] \(block: .*instruction_override/);
   const gate = await h.beforeAgentRun({ prompt: attack }, { sessionKey: 'agent:main:discord:1', channel: 'discord' });
   assert.equal(gate.outcome, 'block');
   assert.equal(decisions().length, before + 1, 'one scan for both hooks');
