@@ -92,13 +92,14 @@ before(async () => {
     defenderTokenFile: join(secrets, 'defender-token'),
     model: STUB_MODEL,
   });
-  pluginInstall = installPlugin(home, dir);
   // What gateway-env gives the guest's gateway (openclawd writes it per boot).
-  gateway = await startGateway(home, {
+  const gatewayEnv = {
     OPENCLAW_GATEWAY_TOKEN: GATEWAY_TOKEN,
     OPENCLAWD_INFERENCE_URL: DIRECT ? stub.url : `${host.inferenceUrl}/openrouter/v1`,
     OPENCLAWD_INFERENCE_TOKEN: INFERENCE_TOKEN,
-  });
+  };
+  pluginInstall = installPlugin(home, dir, gatewayEnv);
+  gateway = await startGateway(home, gatewayEnv);
   webchat = await connectWebChat(GATEWAY_TOKEN);
 });
 

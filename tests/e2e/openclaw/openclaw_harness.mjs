@@ -111,8 +111,10 @@ export function writeGuestConfig(home, { workspace, defenderUrl, defenderTokenFi
   return path;
 }
 
-// `npm pack` (only the files package.json lists) then `openclaw plugins install`.
-export function installPlugin(home, scratch) {
+// `npm pack` (only the files package.json lists) then `openclaw plugins install`,
+// with the gateway's environment (the install rewrites the config: the test
+// then checks that it wrote back the ${VAR} references, not the values).
+export function installPlugin(home, scratch, env = {}) {
   const pluginDir = join(sourceDir, 'packaging', 'openclaw-defender-plugin');
   const packed = execFileSync(process.execPath, [npmCli, 'pack', '--silent', '--pack-destination', scratch], {
     cwd: pluginDir,
@@ -122,7 +124,7 @@ export function installPlugin(home, scratch) {
   const tarball = join(scratch, packed.split('\n').at(-1));
   const output = execFileSync(process.execPath, [openclawMain, 'plugins', 'install', tarball, '--force', '--accept-capabilities'], {
     encoding: 'utf8',
-    env: openclawEnv(home),
+    env: openclawEnv(home, env),
   });
   const installed = join(home, '.openclaw', 'extensions', 'openclawd-defender');
   return { output, installed, files: readdirSync(installed, { recursive: true }) };
@@ -164,6 +166,8 @@ export async function connectWebChat(token, { port = 18789, timeoutMs = 60000 } 
   const connected = new Promise((resolve, reject) => {
     client = new GatewayClient({
       url: `ws://127.0.0.1:${port}`,
+      // WebChat clients are held to the gateway's own origin.
+      origin: `http://127.0.0.1:${port}`,
       token,
       clientName: 'webchat', // the native WebChat client (no browser origin)
       mode: 'webchat',
