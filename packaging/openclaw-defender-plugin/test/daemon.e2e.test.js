@@ -19,9 +19,9 @@ import { sourceResolver } from '../sources.js';
 const binary = process.env.OPENCLAWD_BINARY;
 const sourceDir = process.env.OPENCLAWD_SOURCE_DIR;
 if (!binary || !sourceDir) throw new Error('set OPENCLAWD_BINARY and OPENCLAWD_SOURCE_DIR');
-const { startStubUpstream, lastMessage, messageText } = await import(
-  join(sourceDir, 'tests', 'e2e', 'openclaw', 'stub_openai_upstream.mjs')
-);
+const helpers = join(sourceDir, 'tests', 'e2e', 'openclaw');
+const { startStubUpstream } = await import(join(helpers, 'stub_openai_upstream.mjs'));
+const { daemonTestConfig, intentChecks: judgeIntentChecks } = await import(join(helpers, 'daemon_config.mjs'));
 
 const TOKEN = 'c0ffee00d15ea5e5b01dfacecafebabe0123456789abcdef0123456789abcdef';
 const pluginDir = new URL('..', import.meta.url).pathname;
@@ -53,19 +53,7 @@ async function waitForApi() {
   throw new Error(`the defender API did not come up:\n${daemonLog}`);
 }
 
-// What the intent checks sent to the judge stub: [{user_request, tool_call}].
-function intentChecks() {
-  return judge
-    .chatRequests()
-    .map((r) => {
-      try {
-        return JSON.parse(messageText(lastMessage(r.body, 'user')));
-      } catch {
-        return {};
-      }
-    })
-    .filter((doc) => 'user_request' in doc);
-}
+const intentChecks = () => judgeIntentChecks(judge);
 
 function decisions() {
   return readFileSync(join(dir, 'log', 'defender.jsonl'), 'utf8')
@@ -82,24 +70,13 @@ before(async () => {
   writeFileSync(join(dir, 'defender-token'), `${TOKEN}\n`, { mode: 0o600 });
   judge = await startStubUpstream();
   judge.reply(() => ({ text: JSON.stringify({ aligned: true, confidence: 0.9, reasoning: 'stub: aligned' }) }));
-  const config = {
-    version: 1,
-    state_dir: join(dir, 'state'),
-    log_dir: join(dir, 'log'),
-    control_socket: join(dir, 'control.sock'),
-    hypervisor: { uri: 'test:///default' },
-    network: { bridge: `ocdplug${process.pid % 10000}`, address: '192.168.83.1/24' },
-    dns: { enabled: false },
-    audit: { enabled: false },
-    defender: {
-      listen: '127.0.0.1:0',
-      rules: join(sourceDir, 'policies', 'defender', 'rules.json'),
-      token_file: join(dir, 'defender-token'),
-      log_file: join(dir, 'log', 'defender.jsonl'),
-      judge: { enabled: true, base_url: judge.url, cache_entries: 0, retries: 0, dangerous_tools: ['exec', 'send_email'] },
-    },
-    vms: [],
-  };
+  const config = daemonTestConfig(dir, {
+    sourceDir,
+    bridge: `ocdplug${process.pid % 10000}`,
+    defenderTokenFile: join(dir, 'defender-token'),
+    judgeUrl: judge.url,
+    dangerousTools: ['exec', 'send_email'],
+  });
   configPath = join(dir, 'openclawd.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   daemon = spawn(binary, ['daemon', '--config', configPath, '--log-stderr'], {

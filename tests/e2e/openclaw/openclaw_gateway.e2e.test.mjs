@@ -23,6 +23,7 @@ import {
   chat,
   chatText,
 } from './openclaw_harness.mjs';
+import { intentChecks } from './daemon_config.mjs';
 
 const PROVIDER_KEY = `sk-or-v1-test${randomBytes(26).toString('hex')}`;
 const INFERENCE_TOKEN = randomBytes(32).toString('base64');
@@ -192,16 +193,7 @@ test('a tool result carrying an injection never reaches the upstream; a notice d
   );
   // The intent checks of the read call (the plugin's and the host's) got the
   // owner's request: the plugin's state survived OpenClaw's double register().
-  const intents = judge
-    .chatRequests()
-    .map((r) => {
-      try {
-        return JSON.parse(messageText(lastMessage(r.body, 'user')));
-      } catch {
-        return {};
-      }
-    })
-    .filter((doc) => doc.tool_call?.name === 'read');
+  const intents = intentChecks(judge).filter((doc) => doc.tool_call?.name === 'read');
   assert.ok(intents.length >= 1, 'the read call got an intent check');
   for (const intent of intents) assert.ok(intent.user_request.includes('tool marker T5'), JSON.stringify(intent));
 });

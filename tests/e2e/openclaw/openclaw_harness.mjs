@@ -8,6 +8,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { daemonTestConfig } from './daemon_config.mjs';
 
 export const openclawDir = process.env.OPENCLAWD_OPENCLAW_DIR;
 export const binary = process.env.OPENCLAWD_BINARY;
@@ -42,29 +43,18 @@ export async function stopProcess(child) {
 // developing the harness without the daemon's inference gateway only.
 export async function startDaemon(dir, { stubUrl, providerKeyFile, inferenceTokenFile, defenderTokenFile, judgeUrl, direct = false }) {
   mkdirSync(join(dir, 'log'), { recursive: true });
-  const config = {
-    version: 1,
-    state_dir: join(dir, 'state'),
-    log_dir: join(dir, 'log'),
-    control_socket: join(dir, 'control.sock'),
-    hypervisor: { uri: 'test:///default' },
-    network: { bridge: `ocdoc${process.pid % 10000}`, address: '192.168.83.1/24' },
-    dns: { enabled: false },
-    audit: { enabled: false },
-    defender: {
-      listen: '127.0.0.1:0',
-      rules: join(sourceDir, 'policies', 'defender', 'rules.json'),
-      token_file: defenderTokenFile,
-      log_file: join(dir, 'log', 'defender.jsonl'),
-      judge: { enabled: true, base_url: judgeUrl, cache_entries: 0, retries: 0, dangerous_tools: ['read', 'exec'] },
-    },
-    inference: {
-      listen: '127.0.0.1:0',
-      token_file: inferenceTokenFile,
-      user_message_source: 'discord_message',
-      providers: [{ name: 'openrouter', base_url: stubUrl, api_key_file: providerKeyFile }],
-    },
-    vms: [],
+  const config = daemonTestConfig(dir, {
+    sourceDir,
+    bridge: `ocdoc${process.pid % 10000}`,
+    defenderTokenFile,
+    judgeUrl,
+    dangerousTools: ['read', 'exec'],
+  });
+  config.inference = {
+    listen: '127.0.0.1:0',
+    token_file: inferenceTokenFile,
+    user_message_source: 'discord_message',
+    providers: [{ name: 'openrouter', base_url: stubUrl, api_key_file: providerKeyFile }],
   };
   if (direct) delete config.inference;
   const configPath = join(dir, 'openclawd.json');
