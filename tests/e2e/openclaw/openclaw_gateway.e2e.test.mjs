@@ -52,13 +52,20 @@ function fail(message) {
   return `${message}\n--- gateway ---\n${gateway?.output.slice(-4000) ?? ''}\n--- daemon ---\n${host?.daemon.output.slice(-3000) ?? ''}`;
 }
 
-// The stub model: a request whose last user message says READ_NOTES gets a
-// tool call that reads notes.txt; LEAK asks for a reply holding a key; the
-// rest gets an ordinary answer.
+// The owner's latest message in a model request. OpenClaw adds its own
+// context as a further user message after it (<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>).
+function ownerMessage(body) {
+  const users = (body.messages ?? []).filter((m) => m.role === 'user').map(messageText);
+  return users.filter((text) => !text.startsWith('<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>')).at(-1) ?? '';
+}
+
+// The stub model: a request whose owner message says READ_NOTES gets a tool
+// call that reads notes.txt; LEAK asks for a reply holding a key; the rest
+// gets an ordinary answer.
 function scriptModel(body) {
   const last = lastMessage(body);
   if (last?.role === 'tool') return { text: 'I read the notes: there is a meeting at ten.' };
-  const user = messageText(lastMessage(body, 'user'));
+  const user = ownerMessage(body);
   if (user.includes('READ_NOTES')) return { toolCalls: [{ name: 'read', arguments: { path: join(home, 'workspace', 'notes.txt') } }] };
   if (user.includes('LEAK')) return { text: `Here is the key you asked for: ${LEAKED_KEY} - keep it safe.` };
   return { text: 'Paris is the capital of France.' };
@@ -148,7 +155,7 @@ test('a benign conversation reaches the upstream unchanged, with the real key, a
   assert.match(chatText(result.final), /Paris is the capital of France\./);
   const calls = stub.chatRequests();
   assert.ok(calls.length >= 1, fail('no model call reached the upstream'));
-  const user = messageText(lastMessage(calls.at(-1).body, 'user'));
+  const user = ownerMessage(calls.at(-1).body);
   assert.ok(user.includes(message), `the user message reached the upstream changed: ${user}`);
   if (!DIRECT) for (const call of calls) assert.equal(call.authorization, `Bearer ${PROVIDER_KEY}`);
 });
@@ -165,7 +172,7 @@ test('the guest config and the guest home hold no provider key and no token', ()
   });
   assert.deepEqual(leaks, [], 'files under the guest home that hold a key or token');
   const upstreamSaw = stub.requests.map((r) => r.raw + (r.authorization ?? '')).join('\n');
-  assert.ok(!upstreamSaw.includes(INFERENCE_TOKEN), 'the guest token never reaches the upstream');
+  if (!DIRECT) assert.ok(!upstreamSaw.includes(INFERENCE_TOKEN), 'the guest token never reaches the upstream');
 });
 
 test('an inbound injection is stopped before the model', async () => {
