@@ -106,9 +106,13 @@ before(async () => {
     OPENCLAWD_INFERENCE_URL: DIRECT ? stub.url : `${host.inferenceUrl}/openrouter/v1`,
     OPENCLAWD_INFERENCE_TOKEN: INFERENCE_TOKEN,
   };
+  let mark = Date.now();
   pluginInstall = installPlugin(home, dir, gatewayEnv);
+  const installMs = Date.now() - mark;
+  mark = Date.now();
   gateway = await startGateway(home, gatewayEnv);
   webchat = await connectWebChat(GATEWAY_TOKEN);
+  console.log(`# plugin install ${installMs} ms, gateway start to hello-ok ${Date.now() - mark} ms`);
 });
 
 after(async () => {
