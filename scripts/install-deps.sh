@@ -19,7 +19,7 @@ test_packages=(
   iproute2 nftables auditd unbound dnsutils knot-dnsutils dnsperf
   libvirt-daemon libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86
   qemu-utils busybox-static e2fsprogs cpio zstd xz-utils kmod
-  openssh-server openssh-client netcat-openbsd socat curl jq procps psmisc
+  openssh-server openssh-client netcat-openbsd socat curl jq procps psmisc openssl
   python3 python3-jsonschema sentencepiece
   python3-torch  # reference logits of the classifier tests, PyTorch side of its benchmark
 )

@@ -1,4 +1,4 @@
-// `openclawd logs dns|egress|audit|defender [-f] [-n N]`: prints the end of one
+// `openclawd logs dns|egress|audit|defender|inference [-f] [-n N]`: prints the end of one
 // of the daemon's JSON-lines logs and, with -f, follows it across rotations.
 // Reads the file directly (no daemon needed), so it works while the daemon is
 // down; following uses inotify, never a sleep loop.
@@ -21,6 +21,7 @@ std::filesystem::path log_file_for(const config::Config& config, const std::stri
   if (kind == "dns") return config.dns.log_file;
   if (kind == "egress") return config.network.egress.log_file;
   if (kind == "audit") return config.audit.log_file;
+  if (kind == "inference") return config.inference.log_file;
   return config.defender.log_file;
 }
 
@@ -101,12 +102,12 @@ void add_logs_command(CLI::App& app, int& exit_code) {
     std::size_t lines = 20;
   };
   auto options = std::make_shared<Options>();
-  auto* command =
-      app.add_subcommand("logs", "Print (and follow) a log: dns, egress, audit, defender");
+  auto* command = app.add_subcommand(
+      "logs", "Print (and follow) a log: dns, egress, audit, defender, inference");
   command->add_option("-c,--config", options->config_path, "Config file")->capture_default_str();
   command->add_option("kind", options->kind, "Which log")
       ->required()
-      ->check(CLI::IsMember({"dns", "egress", "audit", "defender"}));
+      ->check(CLI::IsMember({"dns", "egress", "audit", "defender", "inference"}));
   command->add_flag("-f,--follow", options->follow, "Keep printing new lines (follows rotation)");
   command->add_option("-n,--lines", options->lines, "Lines to print first")->capture_default_str();
   command->callback([options, &exit_code] {

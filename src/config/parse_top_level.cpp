@@ -29,6 +29,7 @@ void parse_top_level(ObjectReader& root, const ParseContext& context, Config& co
   root.object("audit", [&](ObjectReader& r) { parse_audit(r, context, config.audit); });
   root.object("secrets", [&](ObjectReader& r) { parse_secrets(r, context, config.secrets); });
   root.object("defender", [&](ObjectReader& r) { parse_defender(r, context, config.defender); });
+  root.object("inference", [&](ObjectReader& r) { parse_inference(r, context, config.inference); });
   root.object_array(
       "vms",
       [&](ObjectReader& r) {

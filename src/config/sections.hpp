@@ -20,6 +20,10 @@ void parse_network(ObjectReader& reader, const ParseContext& context, NetworkCon
 void parse_dns(ObjectReader& reader, const ParseContext& context, DnsConfig& out);
 void parse_audit(ObjectReader& reader, const ParseContext& context, AuditConfig& out);
 void parse_defender(ObjectReader& reader, const ParseContext& context, DefenderConfig& out);
+void parse_inference(ObjectReader& reader, const ParseContext& context, InferenceConfig& out);
+nlohmann::json inference_to_json(const InferenceConfig& inference);
+// The part of validate() about /inference (parse_inference.cpp).
+void validate_inference(const Config& config, Diagnostics& diagnostics);
 void parse_judge(ObjectReader& reader, const ParseContext& context, JudgeConfig& out);
 nlohmann::json judge_to_json(const JudgeConfig& judge);
 void parse_classifier(ObjectReader& reader, const ParseContext& context, ClassifierConfig& out);
@@ -33,6 +37,10 @@ void parse_vm(ObjectReader& reader, const ParseContext& context, VmConfig& out);
 void validate(const Config& config, Diagnostics& diagnostics);
 // The part of validate() about /vms/N/secrets (validate_secrets.cpp).
 void validate_secrets(const Config& config, Diagnostics& diagnostics);
+
+// Adds a diagnostic at `pointer` unless `path` is an existing regular file.
+void check_regular_file(const std::filesystem::path& path, const std::string& pointer,
+                        std::string_view what, Diagnostics& diagnostics);
 
 // Fills defaults that depend on other keys (log files under log_dir, ...).
 void apply_derived_defaults(Config& config);

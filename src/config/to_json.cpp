@@ -176,6 +176,7 @@ nlohmann::json to_json(const Config& config) {
         {"group", config.secrets.group},
         {"read_only_view", config.secrets.read_only_view}}},
       {"defender", defender},
+      {"inference", inference_to_json(config.inference)},
       {"vms", vms},
   };
 }

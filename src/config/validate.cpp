@@ -51,19 +51,6 @@ class DuplicateFinder {
   std::map<Key, std::string> seen_;
 };
 
-void check_regular_file(const std::filesystem::path& path, const std::string& pointer,
-                        std::string_view what, Diagnostics& diagnostics) {
-  std::error_code ec;
-  auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) {
-    diagnostics.add(pointer,
-                    fmt::format("{} \"{}\" does not exist; fix the path or create the file", what,
-                                path.string()));
-  } else if (!std::filesystem::is_regular_file(status)) {
-    diagnostics.add(pointer, fmt::format("{} \"{}\" is not a regular file", what, path.string()));
-  }
-}
-
 void validate_dependencies(const Config& config, Diagnostics& diagnostics) {
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < config.vms.size(); ++i) index.emplace(config.vms[i].name, i);
@@ -108,6 +95,19 @@ void validate_dependencies(const Config& config, Diagnostics& diagnostics) {
 }
 
 }  // namespace
+
+void check_regular_file(const std::filesystem::path& path, const std::string& pointer,
+                        std::string_view what, Diagnostics& diagnostics) {
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    diagnostics.add(pointer,
+                    fmt::format("{} \"{}\" does not exist; fix the path or create the file", what,
+                                path.string()));
+  } else if (!std::filesystem::is_regular_file(status)) {
+    diagnostics.add(pointer, fmt::format("{} \"{}\" is not a regular file", what, path.string()));
+  }
+}
 
 void validate(const Config& config, Diagnostics& diagnostics) {
   const auto& bridge = config.network.address;
@@ -195,6 +195,7 @@ void validate(const Config& config, Diagnostics& diagnostics) {
   }
   validate_dependencies(config, diagnostics);
   validate_secrets(config, diagnostics);
+  validate_inference(config, diagnostics);
 
   for (std::size_t f = 0; f < config.network.flows.size(); ++f) {
     const auto& flow = config.network.flows[f];
@@ -246,6 +247,7 @@ void apply_derived_defaults(Config& config) {
   default_log(config.dns.log_file, "dns.jsonl");
   default_log(config.audit.log_file, "audit.jsonl");
   default_log(config.defender.log_file, "defender.jsonl");
+  default_log(config.inference.log_file, "inference.jsonl");
   for (auto& vm : config.vms) {
     if (vm.serial_log.empty()) vm.serial_log = config.log_dir / (vm.name + "-serial.log");
   }

@@ -10,6 +10,7 @@
 #include "openclawd/daemon/resolved_destinations.hpp"
 #include "openclawd/defender_service/defender_service.hpp"
 #include "openclawd/dns/service.hpp"
+#include "openclawd/inference/inference_service.hpp"
 #include "openclawd/net/network_service.hpp"
 #include "openclawd/secrets/secrets_service.hpp"
 #include "openclawd/vm/libvirt_hypervisor.hpp"
@@ -19,20 +20,34 @@ namespace openclawd::daemon {
 
 namespace {
 
-// The secret file that makes a guest a client of the defender API.
+// The secret files that make a guest a client of the defender API and of the
+// inference gateway.
 constexpr const char* kDefenderTokenFile = "defender-token";
+constexpr const char* kInferenceTokenFile = "inference-token";
 
-// The guests that talk to the defender API: those given a defender token.
-std::vector<std::string> defender_clients(const config::Config& config) {
+// The guests given the token secret `file`.
+std::vector<std::string> vms_with_token(const config::Config& config, std::string_view file) {
   std::vector<std::string> clients;
   for (const auto& vm : config.vms) {
     const auto& tokens = vm.secrets.tokens;
     if (std::any_of(tokens.begin(), tokens.end(),
-                    [](const auto& token) { return token.file == kDefenderTokenFile; })) {
+                    [&](const auto& token) { return token.file == file; })) {
       clients.push_back(vm.name);
     }
   }
   return clients;
+}
+
+net::HostServiceClients host_service_clients(const config::Config& config) {
+  return {vms_with_token(config, kDefenderTokenFile), vms_with_token(config, kInferenceTokenFile)};
+}
+
+// Every secret value the guests get, re-read on each call (tokens renew at boot).
+std::function<std::vector<std::string>()> guest_secret_values(
+    const secrets::SecretsManager& secrets) {
+  std::vector<std::filesystem::path> directories;
+  for (const auto& vm : secrets.vm_names()) directories.push_back(secrets.directory(vm));
+  return [directories] { return defender_service::read_secret_values(directories); };
 }
 
 vm::DomainFlavour flavour_of(const std::string& domain_type) {
@@ -74,20 +89,32 @@ Result<std::unique_ptr<vm::Supervisor>> make_supervisor(DaemonContext& context,
 
 // The defender (scan command, HTTP API): the guests' defender tokens are its
 // API keys, and every secret the guests get is kept from the LLM judge.
-Result<std::unique_ptr<Service>> make_defender(
-    DaemonContext& context, const std::shared_ptr<secrets::SecretsManager>& secrets) {
+Result<std::unique_ptr<defender_service::DefenderService>> make_defender(
+    DaemonContext& context, const secrets::SecretsManager& secrets) {
   std::vector<std::filesystem::path> token_files;
-  for (const auto& vm : defender_clients(context.config)) {
-    token_files.push_back(secrets->directory(vm) / kDefenderTokenFile);
+  for (const auto& vm : vms_with_token(context.config, kDefenderTokenFile)) {
+    token_files.push_back(secrets.directory(vm) / kDefenderTokenFile);
   }
   auto settings = defender_service::settings_from_config(context.config, std::move(token_files));
-  std::vector<std::filesystem::path> secret_dirs;
-  for (const auto& vm : secrets->vm_names()) secret_dirs.push_back(secrets->directory(vm));
-  settings.known_secrets = [secret_dirs] {
-    return defender_service::read_secret_values(secret_dirs);
-  };
+  settings.known_secrets = guest_secret_values(secrets);
+  return defender_service::DefenderService::create(context.io, std::move(settings),
+                                                   context.commands);
+}
+
+// The inference gateway: the guests' inference tokens are its API keys, its
+// scans go to the daemon's defender, and every guest secret is cut out of
+// the models' replies.
+Result<std::unique_ptr<Service>> make_inference(DaemonContext& context,
+                                                const secrets::SecretsManager& secrets,
+                                                std::shared_ptr<defender::AsyncScanner> scanner) {
+  std::vector<inference::TokenSource> tokens;
+  for (const auto& vm : vms_with_token(context.config, kInferenceTokenFile)) {
+    tokens.push_back({vm, secrets.directory(vm) / kInferenceTokenFile});
+  }
+  auto settings = inference::settings_from_config(context.config, std::move(tokens));
+  settings.known_secrets = guest_secret_values(secrets);
   auto service =
-      defender_service::DefenderService::create(context.io, std::move(settings), context.commands);
+      inference::InferenceService::create(context.io, std::move(settings), std::move(scanner));
   if (!service) return service.error();
   return std::unique_ptr<Service>(std::move(*service));
 }
@@ -99,15 +126,16 @@ Result<Composition> compose(DaemonContext& context) {
   const auto& config = context.config;
   // Services start in this order and stop in reverse: the network first (the
   // guests are fenced before anything else exists), secrets and audit, the DNS
-  // frontend, the defender. The guest supervisor boots guests once all are up.
+  // frontend, the defender, the inference gateway. The guest supervisor boots
+  // guests once all are up.
 
   // Names the resolver handed out, for the egress log; in allowlist mode it
   // also opens the answered addresses in the VM's nft set.
   auto destinations = std::make_shared<ResolvedDestinations>();
   composition.shared_parts.push_back(destinations);
 
-  auto network =
-      net::NetworkService::create(context.io, config, defender_clients(config), destinations.get());
+  auto network = net::NetworkService::create(context.io, config, host_service_clients(config),
+                                             destinations.get());
   if (!network) return network.error();
   net::NetworkService* network_service = network->get();
   if (config.network.egress.mode == config::EgressMode::allowlist) {
@@ -139,10 +167,18 @@ Result<Composition> compose(DaemonContext& context) {
         context.io, dns::settings_from_config(config), destinations.get()));
   }
 
+  std::shared_ptr<defender::AsyncScanner> scanner;
   if (config.defender.enabled && (!config.defender.rules.empty() || config.defender.listen)) {
-    auto defender = make_defender(context, shared_manager);
+    auto defender = make_defender(context, *shared_manager);
     if (!defender) return defender.error();
+    scanner = (*defender)->scanner();
     composition.services.push_back(std::move(*defender));
+  }
+  // After the defender: it scans every model call, and stops after the gateway.
+  if (config.inference.enabled && config.inference.listen) {
+    auto gateway = make_inference(context, *shared_manager, scanner);
+    if (!gateway) return gateway.error();
+    composition.services.push_back(std::move(*gateway));
   }
 
   if (!config.vms.empty()) {

@@ -75,17 +75,12 @@ nlohmann::json decision_record(std::string_view text, std::string_view source,
 }
 
 Result<std::unique_ptr<DecisionLog>> DecisionLog::open(DecisionLogSettings settings) {
-  const int fd = ::open(settings.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-  if (fd < 0) {
-    return make_error("cannot open the defender decision log " + settings.file.string() + ": " +
-                      std::strerror(errno) + "; check defender.log_file and its directory");
-  }
-  return std::unique_ptr<DecisionLog>(new DecisionLog(std::move(settings), fd));
+  auto file = JsonlFile::open(settings.file, "the defender decision log", "defender.log_file");
+  if (!file) return file.error();
+  return std::unique_ptr<DecisionLog>(new DecisionLog(std::move(settings), std::move(*file)));
 }
 
-DecisionLog::~DecisionLog() {
-  ::close(fd_);
-}
+DecisionLog::~DecisionLog() = default;
 
 Status DecisionLog::record(std::string_view text, std::string_view source,
                            const ScanResult& result) {
@@ -93,21 +88,7 @@ Status DecisionLog::record(std::string_view text, std::string_view source,
 }
 
 Status DecisionLog::append(const nlohmann::json& record) {
-  // Invalid UTF-8 in a logged text is replaced rather than making dump() throw.
-  const std::string line =
-      record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  std::lock_guard lock(mutex_);
-  std::size_t written = 0;
-  while (written < line.size()) {
-    const ssize_t n = ::write(fd_, line.data() + written, line.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_error("cannot write the defender decision log " + settings_.file.string() + ": " +
-                        std::strerror(errno));
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  return ok_status();
+  return file_->append(record);
 }
 
 }  // namespace openclawd::defender

@@ -12,14 +12,13 @@
 namespace openclawd::defender_service {
 namespace {
 
-void register_scan_command(control::CommandRegistry& commands, boost::asio::io_context& io,
-                           std::shared_ptr<ScanCore> core) {
+void register_scan_command(control::CommandRegistry& commands, std::shared_ptr<ScanCore> core) {
   control::CommandInfo info;
   info.description =
       "Scan a text with the defender: {\"text\": ..., \"source\": ..., \"context\": {...}}";
   info.changes_state = false;
-  info.handler = [core, &io](const control::Request& request, const control::Peer&,
-                             control::Reply reply) {
+  info.handler = [core](const control::Request& request, const control::Peer&,
+                        control::Reply reply) {
     auto parsed = defender::scan_request_from_json(request.arguments);
     if (!parsed) {
       return reply(control::Response::failure(control::ResultCode::bad_request,
@@ -27,7 +26,7 @@ void register_scan_command(control::CommandRegistry& commands, boost::asio::io_c
     }
     auto shared_reply = std::make_shared<control::Reply>(std::move(reply));
     const bool accepted = core->submit(
-        io, std::move(*parsed), "control", [shared_reply](const defender::ScanResult& result) {
+        std::move(*parsed), "control", [shared_reply](const defender::ScanResult& result) {
           (*shared_reply)(control::Response::ok(std::string(defender::to_string(result.action)),
                                                 defender::to_json(result)));
         });
@@ -98,14 +97,18 @@ Result<std::unique_ptr<DefenderService>> DefenderService::create(
       settings.pipeline, std::move(*normalizer), std::move(*engine), std::move(*classifier_layer),
       std::move(judge_layer));
 
-  auto core =
-      std::make_shared<ScanCore>(std::move(settings), std::move(pipeline), std::move(log), judge);
-  register_scan_command(commands, io, core);
+  auto core = std::make_shared<ScanCore>(io, std::move(settings), std::move(pipeline),
+                                         std::move(log), judge);
+  register_scan_command(commands, core);
   return std::unique_ptr<DefenderService>(new DefenderService(io, std::move(core)));
 }
 
 DefenderService::DefenderService(boost::asio::io_context& io, std::shared_ptr<ScanCore> core)
     : io_(io), core_(std::move(core)) {}
+
+std::shared_ptr<defender::AsyncScanner> DefenderService::scanner() const {
+  return core_;
+}
 
 DefenderService::~DefenderService() {
   stop();
@@ -119,7 +122,7 @@ Status DefenderService::start() {
         "defender: the HTTP API (defender.listen) needs a token: give a VM a "
         "\"defender-token\" secret or set defender.token_file");
   }
-  api_ = std::make_shared<HttpApi>(io_, core_, *api);
+  api_ = std::make_unique<HttpApi>(io_, core_, *api);
   if (auto started = api_->start(); !started) {
     api_.reset();
     return started;

@@ -1,39 +1,15 @@
 #include "scan_core.hpp"
 
-#include <openssl/crypto.h>
-
 #include <boost/asio/post.hpp>
-#include <fstream>
-#include <iterator>
 
 #include "openclawd/core/log.hpp"
+#include "openclawd/http/bearer.hpp"
 
 namespace openclawd::defender_service {
 namespace {
 
 // How often the judge's list of known secrets is re-read (tokens renew at boot).
 constexpr std::chrono::seconds kSecretsRefresh{5};
-constexpr std::size_t kMaxTokenBytes = 4096;
-
-std::string read_token(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return {};
-  std::string token;
-  token.resize(kMaxTokenBytes);
-  in.read(token.data(), static_cast<std::streamsize>(token.size()));
-  token.resize(static_cast<std::size_t>(in.gcount()));
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) {
-    token.pop_back();
-  }
-  return token;
-}
-
-// Compares without an early exit on the first different byte, so the time
-// taken does not tell a guest how much of a guess was right.
-bool same_secret(std::string_view a, std::string_view b) {
-  if (a.size() != b.size() || a.empty()) return false;
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 nlohmann::json to_json(const judge::LatencyPercentiles& latency) {
   return {{"samples", latency.samples},
@@ -45,10 +21,11 @@ nlohmann::json to_json(const judge::LatencyPercentiles& latency) {
 
 }  // namespace
 
-ScanCore::ScanCore(DefenderServiceSettings settings,
+ScanCore::ScanCore(boost::asio::io_context& io, DefenderServiceSettings settings,
                    std::unique_ptr<defender::ScanPipeline> pipeline,
                    std::shared_ptr<defender::DecisionLog> log, std::shared_ptr<judge::Judge> judge)
-    : settings_(std::move(settings)),
+    : io_(&io),
+      settings_(std::move(settings)),
       pipeline_(std::move(pipeline)),
       log_(std::move(log)),
       judge_(std::move(judge)),
@@ -62,8 +39,7 @@ void ScanCore::join() {
   pool_.join();
 }
 
-bool ScanCore::submit(boost::asio::io_context& io, defender::ScanRequest request,
-                      std::string origin, Done done) {
+bool ScanCore::submit(defender::ScanRequest request, std::string origin, Done done) {
   // Claim a slot first: a burst of requests cannot queue unbounded work.
   if (in_flight_.fetch_add(1) >= settings_.max_concurrent_scans) {
     in_flight_.fetch_sub(1);
@@ -71,14 +47,28 @@ bool ScanCore::submit(boost::asio::io_context& io, defender::ScanRequest request
     ++busy_;
     return false;
   }
-  boost::asio::post(pool_, [this, &io, request = std::move(request), origin = std::move(origin),
+  boost::asio::post(pool_, [this, request = std::move(request), origin = std::move(origin),
                             done = std::move(done)]() mutable {
     auto result = std::make_shared<defender::ScanResult>();
     run(request, origin, *result);
     in_flight_.fetch_sub(1);
-    boost::asio::post(io, [result, done = std::move(done)] { done(*result); });
+    boost::asio::post(*io_, [result, done = std::move(done)] { done(*result); });
   });
   return true;
+}
+
+void ScanCore::scan(std::vector<defender::ScanRequest> requests, std::string origin,
+                    defender::AsyncScanner::Done done) {
+  // Admitted whatever is running: the caller (the inference gateway) bounds
+  // its calls itself, and a model call must not fail because the API is busy.
+  in_flight_.fetch_add(1);
+  boost::asio::post(pool_, [this, requests = std::move(requests), origin = std::move(origin),
+                            done = std::move(done)]() mutable {
+    auto results = std::make_shared<std::vector<defender::ScanResult>>(requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) run(requests[i], origin, (*results)[i]);
+    in_flight_.fetch_sub(1);
+    boost::asio::post(*io_, [results, done = std::move(done)] { done(std::move(*results)); });
+  });
 }
 
 void ScanCore::refresh_known_secrets() {
@@ -125,7 +115,7 @@ bool ScanCore::token_accepted(std::string_view presented) const {
   bool accepted = false;
   for (const auto& file : settings_.api->token_files) {
     // Every file is compared, whatever matched before.
-    accepted = same_secret(read_token(file), presented) || accepted;
+    accepted = http::same_secret(http::read_token_file(file), presented) || accepted;
   }
   return accepted;
 }

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "openclawd/defender/api_request.hpp"
+#include "openclawd/defender/async_scanner.hpp"
 #include "openclawd/defender/decision_log.hpp"
 #include "openclawd/defender/scan.hpp"
 #include "openclawd/defender_service/defender_service.hpp"
@@ -25,17 +26,21 @@
 
 namespace openclawd::defender_service {
 
-class ScanCore {
+class ScanCore final : public defender::AsyncScanner {
  public:
-  ScanCore(DefenderServiceSettings settings, std::unique_ptr<defender::ScanPipeline> pipeline,
+  ScanCore(boost::asio::io_context& io, DefenderServiceSettings settings,
+           std::unique_ptr<defender::ScanPipeline> pipeline,
            std::shared_ptr<defender::DecisionLog> log, std::shared_ptr<judge::Judge> judge);
-  ~ScanCore();
+  ~ScanCore() override;
+
+  // AsyncScanner: a batch on one worker, results posted to the io_context.
+  void scan(std::vector<defender::ScanRequest> requests, std::string origin,
+            AsyncScanner::Done done) override;
 
   using Done = std::function<void(const defender::ScanResult&)>;
-  // Runs the scan on a worker and posts `done` to `io`. False (and `done` never
-  // called) when max_concurrent_scans are already running.
-  bool submit(boost::asio::io_context& io, defender::ScanRequest request, std::string origin,
-              Done done);
+  // Runs the scan on a worker and posts `done` to the io_context. False (and
+  // `done` never called) when max_concurrent_scans are already running.
+  bool submit(defender::ScanRequest request, std::string origin, Done done);
   // Waits for running scans (at most their time budget).
   void join();
 
@@ -53,6 +58,7 @@ class ScanCore {
            defender::ScanResult& result);
   void refresh_known_secrets();
 
+  boost::asio::io_context* io_;
   const DefenderServiceSettings settings_;
   std::unique_ptr<defender::ScanPipeline> pipeline_;
   std::shared_ptr<defender::DecisionLog> log_;

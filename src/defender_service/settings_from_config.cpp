@@ -40,15 +40,7 @@ DefenderServiceSettings settings_from_config(const config::Config& config,
   if (defender.listen) {
     ApiSettings api;
     api.listen = *defender.listen;
-    if (defender.clients_set) {
-      api.clients = defender.clients;
-    } else {
-      api.clients.push_back(*config::Ipv4Interface::parse("127.0.0.0/8"));
-      if (config.network.address.prefix_length > 0) {
-        api.clients.push_back(config::Ipv4Interface{config.network.address.network(),
-                                                    config.network.address.prefix_length});
-      }
-    }
+    api.clients = config::service_clients(config, defender.clients_set, defender.clients);
     if (!defender.token_file.empty()) {
       api.token_files = {defender.token_file};
     } else {

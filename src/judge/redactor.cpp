@@ -61,7 +61,63 @@ struct Redactor::Patterns {
   }
 };
 
-Redactor::Redactor() : patterns_(std::make_unique<Patterns>()) {}
+namespace {
+
+// The start of what can open a credential at the very end of a text: the
+// names that the patterns above key on, with the separator and quote that may
+// follow them.
+constexpr const char* kOpener =
+    R"((?i)(?:\b(?:proxy-)?authorization\s*:?\s*(?:[a-z]+\s*)?|\bbearer\s*|)"
+    R"((?:api[_-]?key|secret|token|passw(?:or)?d|passphrase|credential|private[_-]?key))"
+    R"([a-z0-9_-]*["']?\s*[:=]?\s*["']?)$)";
+
+constexpr std::string_view kKeyBegin = "-----BEGIN ";
+constexpr std::string_view kKeyEndPrefix = "-----END ";
+constexpr std::string_view kKeyEndSuffix = "PRIVATE KEY-----";
+
+// How far back an opener is looked for: the longest opener is shorter.
+constexpr std::size_t kOpenerWindow = 128;
+
+}  // namespace
+
+Redactor::Redactor() : patterns_(std::make_unique<Patterns>()) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  opener_ = std::make_unique<RE2>(kOpener, options);
+  assert(opener_->ok());
+}
+
+std::size_t Redactor::private_key_end(std::string_view text) {
+  for (std::size_t at = text.find(kKeyEndPrefix); at != std::string_view::npos;
+       at = text.find(kKeyEndPrefix, at + 1)) {
+    const auto suffix = text.find(kKeyEndSuffix, at + kKeyEndPrefix.size());
+    if (suffix == std::string_view::npos) return std::string_view::npos;
+    // Only "[A-Z0-9 ]*" between the two, as the private_key pattern says.
+    const auto between = text.substr(at + kKeyEndPrefix.size(), suffix - at - kKeyEndPrefix.size());
+    if (std::all_of(between.begin(), between.end(), [](char c) {
+          return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ';
+        })) {
+      return suffix + kKeyEndSuffix.size();
+    }
+  }
+  return std::string_view::npos;
+}
+
+std::size_t Redactor::unfinished_start(std::string_view text) const {
+  std::size_t start = std::string_view::npos;
+  const auto begin = text.rfind(kKeyBegin);
+  if (begin != std::string_view::npos &&
+      private_key_end(text.substr(begin)) == std::string_view::npos) {
+    start = begin;
+  }
+  const std::size_t window = text.size() > kOpenerWindow ? text.size() - kOpenerWindow : 0;
+  const re2::StringPiece input(text.data(), text.size());
+  re2::StringPiece match;
+  if (opener_->Match(input, window, text.size(), RE2::UNANCHORED, &match, 1) && !match.empty()) {
+    start = std::min(start, static_cast<std::size_t>(match.data() - text.data()));
+  }
+  return start;
+}
 Redactor::~Redactor() = default;
 
 void Redactor::set_known_secrets(std::vector<std::string> secrets) {
@@ -74,26 +130,67 @@ void Redactor::set_known_secrets(std::vector<std::string> secrets) {
   known_secrets_ = std::move(secrets);
 }
 
-Redaction Redactor::redact(std::string_view text) const {
-  Redaction result{std::string(text), 0};
+std::vector<RedactionSpan> Redactor::find(std::string_view text) const {
+  std::vector<RedactionSpan> spans;
+  auto overlaps = [&spans](std::size_t begin, std::size_t end) {
+    return std::any_of(spans.begin(), spans.end(), [&](const RedactionSpan& span) {
+      return begin < span.end && span.begin < end;
+    });
+  };
   {
     std::lock_guard lock(mutex_);
     for (const auto& secret : known_secrets_) {
-      const std::string replacement = "[REDACTED:known_secret]";
-      for (std::size_t at = result.text.find(secret); at != std::string::npos;
-           at = result.text.find(secret, at + replacement.size())) {
-        result.text.replace(at, secret.size(), replacement);
-        ++result.replaced;
+      for (std::size_t at = text.find(secret); at != std::string_view::npos;
+           at = text.find(secret, at + secret.size())) {
+        if (!overlaps(at, at + secret.size())) {
+          spans.push_back({at, at + secret.size(), 0, "known_secret"});
+        }
       }
     }
   }
+  // Patterns in order; a match that overlaps an earlier one is left out (a
+  // private key block hides the base64 inside it).
+  const re2::StringPiece input(text.data(), text.size());
   for (const auto& pattern : patterns_->compiled) {
-    std::string rewrite = pattern.keeps_prefix ? "\\1[REDACTED:" + pattern.kind + "]"
-                                               : "[REDACTED:" + pattern.kind + "]";
-    result.replaced +=
-        static_cast<std::size_t>(RE2::GlobalReplace(&result.text, *pattern.regex, rewrite));
+    re2::StringPiece groups[2];
+    const int wanted = pattern.keeps_prefix ? 2 : 1;
+    std::size_t position = 0;
+    while (position <= text.size() &&
+           pattern.regex->Match(input, position, text.size(), RE2::UNANCHORED, groups, wanted)) {
+      const auto begin = static_cast<std::size_t>(groups[0].data() - text.data());
+      const auto end = begin + groups[0].size();
+      const std::size_t keep = pattern.keeps_prefix ? groups[1].size() : 0;
+      if (end > begin + keep && !overlaps(begin, end)) {
+        spans.push_back({begin, end, keep, pattern.kind});
+      }
+      position = end > position ? end : position + 1;
+    }
   }
-  return result;
+  std::sort(spans.begin(), spans.end(),
+            [](const RedactionSpan& a, const RedactionSpan& b) { return a.begin < b.begin; });
+  return spans;
+}
+
+std::string Redactor::marker(std::string_view kind) {
+  return "[REDACTED:" + std::string(kind) + "]";
+}
+
+std::string Redactor::apply(std::string_view text, const std::vector<RedactionSpan>& spans) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t at = 0;
+  for (const auto& span : spans) {
+    out.append(text.substr(at, span.begin + span.keep - at));
+    out.append(marker(span.kind));
+    at = span.end;
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
+Redaction Redactor::redact(std::string_view text) const {
+  const auto spans = find(text);
+  return Redaction{apply(text, spans), spans.size()};
 }
 
 }  // namespace openclawd::judge

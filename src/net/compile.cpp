@@ -6,8 +6,8 @@
 //    from a tap drops. The bridge family has no conntrack on Debian kernels
 //    without nf_conntrack_bridge, so replies are matched statelessly: the
 //    reverse direction only from the service port and never a bare SYN.
-//  inet openclawd input: from the bridge only DNS and (for its clients) the
-//    defender API reach the host.
+//  inet openclawd input: from the bridge only DNS and (for their clients) the
+//    defender API and the inference gateway reach the host.
 //  inet openclawd forward: guests may open new connections out (logged with the
 //    VM name; in allowlist mode only to the VM's set); nothing opens into them.
 //  inet openclawd postrouting: masquerade the bridge subnet when nat is on.
@@ -95,10 +95,12 @@ Status validate(const NetworkSettings& s, std::map<std::string, const GuestLink*
                       f.proto, f.port));
     }
   }
-  for (const auto& client : s.defender_clients) {
-    if (!by_name.count(client)) {
-      return make_error(
-          fmt::format("network: defender client '{}' is not a configured VM", client));
+  for (const auto& host_port : s.host_ports) {
+    for (const auto& client : host_port.clients) {
+      if (!by_name.count(client)) {
+        return make_error(fmt::format("network: {} client '{}' is not a configured VM",
+                                      host_port.service, client));
+      }
     }
   }
   return ok_status();
@@ -163,11 +165,11 @@ Table inet_table(const NetworkSettings& s, const std::map<std::string, const Gue
                               Verdict::accept));
     }
   }
-  if (s.defender_port) {
-    for (const auto& client : s.defender_clients) {
+  for (const auto& host_port : s.host_ports) {
+    for (const auto& client : host_port.clients) {
       in.rules.push_back(
           rule({match::iifname(s.bridge), match::nfproto_ipv4(), match::ip_saddr(vm.at(client)->ip),
-                match::ip_daddr(host), match::l4proto("tcp"), match::dport(*s.defender_port)},
+                match::ip_daddr(host), match::l4proto("tcp"), match::dport(host_port.port)},
                Verdict::accept));
     }
   }

@@ -2,10 +2,11 @@
 
 namespace openclawd::net {
 
-Result<std::unique_ptr<NetworkService>> NetworkService::create(
-    boost::asio::io_context& io, const config::Config& config,
-    std::vector<std::string> defender_clients, const DestinationNames* names) {
-  auto settings = settings_from_config(config, std::move(defender_clients));
+Result<std::unique_ptr<NetworkService>> NetworkService::create(boost::asio::io_context& io,
+                                                               const config::Config& config,
+                                                               const HostServiceClients& clients,
+                                                               const DestinationNames* names) {
+  auto settings = settings_from_config(config, clients);
   if (!settings) return settings.error().context("network");
   EgressLogSettings egress;
   egress.file = config.network.egress.log_file;

@@ -5,7 +5,7 @@
 namespace openclawd::net {
 
 Result<NetworkSettings> settings_from_config(const config::Config& config,
-                                             std::vector<std::string> defender_clients) {
+                                             const HostServiceClients& clients) {
   NetworkSettings s;
   const auto& n = config.network;
   s.bridge = n.bridge;
@@ -28,10 +28,14 @@ Result<NetworkSettings> settings_from_config(const config::Config& config,
       }
     }
   }
-  if (config.defender.enabled && config.defender.listen &&
-      config.defender.listen->address == n.address.address) {
-    s.defender_port = config.defender.listen->port;
-    s.defender_clients = std::move(defender_clients);
+  auto on_bridge = [&](const std::optional<config::Endpoint>& listen) {
+    return listen && listen->address == n.address.address && listen->port != 0;
+  };
+  if (config.defender.enabled && on_bridge(config.defender.listen)) {
+    s.host_ports.push_back({"defender", config.defender.listen->port, clients.defender});
+  }
+  if (config.inference.enabled && on_bridge(config.inference.listen)) {
+    s.host_ports.push_back({"inference", config.inference.listen->port, clients.inference});
   }
   return s;
 }

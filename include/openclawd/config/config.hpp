@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "openclawd/config/inference.hpp"
 #include "openclawd/config/network.hpp"
 #include "openclawd/config/secrets.hpp"
 #include "openclawd/config/services.hpp"
@@ -50,6 +51,7 @@ struct Config {
   AuditConfig audit;
   SecretsConfig secrets;
   DefenderConfig defender;
+  InferenceConfig inference;
   std::vector<VmConfig> vms;
 
   const VmConfig* find_vm(std::string_view name) const;
@@ -77,6 +79,12 @@ Result<Config> parse_config(const nlohmann::json& document, const std::filesyste
 
 // The resolved config (defaults filled in, paths absolute), as JSON.
 nlohmann::json to_json(const Config& config);
+
+// The source networks that may call a service the host offers the guests
+// (defender API, inference gateway): `clients` when the config sets them,
+// else loopback and the bridge's subnet.
+std::vector<Ipv4Interface> service_clients(const Config& config, bool clients_set,
+                                           const std::vector<Ipv4Interface>& clients);
 
 std::string_view to_string(RestartPolicy policy);
 std::string_view to_string(EgressMode mode);

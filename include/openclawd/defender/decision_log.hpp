@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "openclawd/core/jsonl_file.hpp"
 #include "openclawd/core/result.hpp"
 #include "openclawd/defender/scan.hpp"
 
@@ -39,10 +40,10 @@ class DecisionLog {
   Status append(const nlohmann::json& record);
 
  private:
-  DecisionLog(DecisionLogSettings settings, int fd) : settings_(std::move(settings)), fd_(fd) {}
+  DecisionLog(DecisionLogSettings settings, std::unique_ptr<JsonlFile> file)
+      : settings_(std::move(settings)), file_(std::move(file)) {}
   DecisionLogSettings settings_;
-  int fd_;
-  std::mutex mutex_;
+  std::unique_ptr<JsonlFile> file_;
 };
 
 }  // namespace openclawd::defender

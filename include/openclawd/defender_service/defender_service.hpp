@@ -19,6 +19,7 @@
 #include "openclawd/control/command_registry.hpp"
 #include "openclawd/core/result.hpp"
 #include "openclawd/daemon/service.hpp"
+#include "openclawd/defender/async_scanner.hpp"
 #include "openclawd/defender/decision_log.hpp"
 #include "openclawd/defender/scan.hpp"
 #include "openclawd/judge/settings.hpp"
@@ -78,13 +79,16 @@ class DefenderService final : public daemon::Service {
 
   // The bound API address ("127.0.0.1:40123"); empty before start or without API.
   std::string api_address() const;
+  // The same pipeline, workers, decision log and counters for other daemon
+  // parts (the inference gateway). Valid as long as it is held.
+  std::shared_ptr<defender::AsyncScanner> scanner() const;
 
  private:
   DefenderService(boost::asio::io_context& io, std::shared_ptr<ScanCore> core);
 
   boost::asio::io_context& io_;
   std::shared_ptr<ScanCore> core_;
-  std::shared_ptr<HttpApi> api_;
+  std::unique_ptr<HttpApi> api_;
 };
 
 }  // namespace openclawd::defender_service

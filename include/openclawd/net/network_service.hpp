@@ -21,12 +21,13 @@ namespace openclawd::net {
 class NetworkService final : public daemon::Service {
  public:
   // Uses rtnetlink and nfnetlink of the daemon's network namespace.
-  // `defender_clients`: VMs whose packets may reach the defender API.
+  // `clients`: the VMs whose packets may reach the defender API and the
+  // inference gateway.
   // `names` (may be null) gives the egress log the DNS name behind a
   // destination; it must outlive the service.
   static Result<std::unique_ptr<NetworkService>> create(boost::asio::io_context& io,
                                                         const config::Config& config,
-                                                        std::vector<std::string> defender_clients,
+                                                        const HostServiceClients& clients,
                                                         const DestinationNames* names);
   // For tests: any link manager and firewall.
   NetworkService(boost::asio::io_context& io, NetworkSettings settings, std::string tap_owner,

@@ -33,6 +33,14 @@ struct GuestLink {
   Ipv4Address ip;
 };
 
+// A TCP port on the bridge address that some guests may reach: the defender
+// API, the inference gateway.
+struct HostPort {
+  std::string service;  // its config section, in errors: "defender"
+  std::uint16_t port = 0;
+  std::vector<std::string> clients;  // VM names
+};
+
 struct NetworkSettings {
   std::string bridge = "microbr";
   Ipv4Interface address;  // host side of the bridge
@@ -42,15 +50,21 @@ struct NetworkSettings {
   std::vector<Flow> flows;
   std::vector<GuestLink> guests;
   std::vector<std::uint16_t> dns_ports = {53};  // on the bridge address, udp and tcp
-  std::optional<std::uint16_t> defender_port;   // on the bridge address, tcp
-  std::vector<std::string> defender_clients;    // VM names allowed to reach it
+  std::vector<HostPort> host_ports;             // on the bridge address, tcp
   std::uint16_t log_group = 83;                 // NFLOG group of the egress log
   int drop_log_rate_per_s = 10;
 };
 
-// The settings of the configured network. The defender API is reachable from
-// the VMs named in `defender_clients` (the config has no key for it yet).
+// The VMs that use each host service: those given its token secret.
+struct HostServiceClients {
+  std::vector<std::string> defender;   // "defender-token"
+  std::vector<std::string> inference;  // "inference-token"
+};
+
+// The settings of the configured network. The defender API and the inference
+// gateway, when they listen on the bridge address, are reachable from their
+// clients only.
 Result<NetworkSettings> settings_from_config(const config::Config& config,
-                                             std::vector<std::string> defender_clients);
+                                             const HostServiceClients& clients);
 
 }  // namespace openclawd::net

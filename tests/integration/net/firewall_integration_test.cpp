@@ -61,8 +61,7 @@ class FirewallIntegration : public ::testing::Test {
                         {"openclaw", "microvm-oc", *MacAddress::parse("02:00:00:00:00:01"),
                          *Ipv4Address::parse("192.168.83.2")}};
     settings_.dns_ports = {53};
-    settings_.defender_port = 8787;
-    settings_.defender_clients = {"openclaw"};
+    settings_.host_ports = {{"defender", 8787, {"openclaw"}}};
   }
 
   void wire_guest(const std::string& ns, const std::string& tap, const std::string& mac,

@@ -382,5 +382,83 @@ TEST(NetTypes, ParsersAreStrict) {
   EXPECT_EQ(net->broadcast().to_string(), "192.168.83.255");
 }
 
+// /inference: a gateway the defender scans for, with a provider and a token.
+class InferenceConfigTest : public ConfigTest {
+ protected:
+  void SetUp() override {
+    ConfigTest::SetUp();
+    dir_.write("rules.json", "{}");
+    document_["defender"] = {{"rules", "rules.json"}};
+    document_["inference"] = {{"listen", "192.168.83.1:8788"},
+                              {"providers",
+                               {{{"name", "openrouter"},
+                                 {"base_url", "https://openrouter.ai/api/v1"},
+                                 {"api_key_file", "/etc/openclawd/secrets/openrouter-api-key"}}}}};
+    document_["vms"][1]["secrets"] = {
+        {"tokens", {{{"file", "inference-token"}, {"bytes", 32}, {"renew_on_boot", true}}}}};
+  }
+};
+
+TEST_F(InferenceConfigTest, AGatewayWithAProviderAndAGuestTokenIsValid) {
+  auto config = load();
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->inference.listen->to_string(), "192.168.83.1:8788");
+  EXPECT_EQ(config->inference.providers.at(0).name, "openrouter");
+  EXPECT_EQ(config->inference.log_file, "/var/log/openclawd/inference.jsonl");
+  EXPECT_EQ(config->inference.user_message_source, "discord_message");
+  const auto json = to_json(*config);
+  EXPECT_EQ(json["inference"]["providers"][0]["base_url"], "https://openrouter.ai/api/v1");
+  EXPECT_EQ(json["inference"]["max_concurrent_calls"], 16);
+}
+
+TEST_F(InferenceConfigTest, TheGatewayNeedsTheDefender) {
+  document_.erase("defender");
+  EXPECT_THAT(error(), HasSubstr("/inference: the inference gateway scans every model call"));
+}
+
+TEST_F(InferenceConfigTest, TheGatewayNeedsAProviderAndAClientToken) {
+  document_["inference"]["providers"] = nlohmann::json::array();
+  document_["vms"][1].erase("secrets");
+  const auto message = error();
+  EXPECT_THAT(message, HasSubstr("/inference/providers: the gateway has no provider"));
+  EXPECT_THAT(message, HasSubstr("no client can authenticate"));
+  document_["inference"]["providers"] = {
+      {{"name", "local"}, {"base_url", "http://127.0.0.1:8000/v1"}, {"api_key_file", "key"}}};
+  document_["inference"]["token_file"] = "token";
+  EXPECT_TRUE(load().ok());
+}
+
+TEST_F(InferenceConfigTest, ProviderMistakesNameTheirPointer) {
+  auto& providers = document_["inference"]["providers"];
+  providers.push_back(
+      {{"name", "openrouter"}, {"base_url", "https://x.example/v1"}, {"api_key_file", "k"}});
+  providers.push_back(
+      {{"name", "Bad Name"}, {"base_url", "https://x.example/v1"}, {"api_key_file", "k"}});
+  providers.push_back(
+      {{"name", "lan"}, {"base_url", "http://10.0.0.5:8000/v1"}, {"api_key_file", "k"}});
+  providers.push_back({{"name", "ftp"}, {"base_url", "ftp://x.example"}, {"api_key_file", "k"}});
+  providers.push_back({{"name", "noca"},
+                       {"base_url", "https://x.example"},
+                       {"api_key_file", "k"},
+                       {"ca_file", "missing-ca.pem"}});
+  providers.push_back({{"name", "nokey"}, {"base_url", "https://x.example"}});
+  const auto message = error();
+  EXPECT_THAT(message,
+              HasSubstr("/inference/providers/1/name: \"openrouter\" is used by another provider"));
+  EXPECT_THAT(message, HasSubstr("/inference/providers/2/name: expected 1 to 64 lower-case"));
+  EXPECT_THAT(message, HasSubstr("/inference/providers/3/base_url: plain http:// would send the "
+                                 "API key unencrypted to 10.0.0.5"));
+  EXPECT_THAT(message, HasSubstr("/inference/providers/4/base_url: expected an https:// URL"));
+  EXPECT_THAT(message, HasSubstr("/inference/providers/5/ca_file: CA bundle"));
+  EXPECT_THAT(message, HasSubstr("/inference/providers/6"));
+  EXPECT_THAT(message, HasSubstr("api_key_file"));
+}
+
+TEST_F(InferenceConfigTest, PlainHttpToALanHostNeedsItsOptIn) {
+  document_["inference"]["providers"][0]["base_url"] = "http://10.0.0.5:8000/v1";
+  document_["inference"]["providers"][0]["insecure_http"] = true;
+  EXPECT_TRUE(load().ok());
+}
+
 }  // namespace
 }  // namespace openclawd::config

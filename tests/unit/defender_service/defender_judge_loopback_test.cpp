@@ -9,7 +9,7 @@
 
 #include <future>
 
-#include "http_client.hpp"
+#include "common/http_client.hpp"
 #include "loopback_chat_server.hpp"
 #include "service_fixture.hpp"
 
@@ -18,7 +18,7 @@ namespace {
 
 using judge::testing::LoopbackChatServer;
 using namespace std::chrono_literals;
-using testing::http_request;
+using openclawd::testing::http_request;
 
 constexpr const char* kApiKey = "csk-loopbackfakeapikey0123456789abcdef";
 constexpr const char* kGuestSecret = "gw-7c1d5e9a3b2f4e6d8c0a1b3c5d7e9f21";
@@ -48,7 +48,7 @@ class DefenderJudgeLoopbackFakeApi : public testing::DefenderServiceFixture {
     settings.known_secrets = [] { return std::vector<std::string>{kGuestSecret}; };
   }
 
-  testing::HttpAnswer scan(const nlohmann::json& body) {
+  openclawd::testing::HttpAnswer scan(const nlohmann::json& body) {
     return http_request(address, "POST", "/v1/scan", body.dump(), kToken);
   }
 

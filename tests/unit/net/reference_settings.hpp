@@ -15,8 +15,7 @@ inline NetworkSettings reference_settings() {
               {"openclaw", "microvm-oc", *MacAddress::parse("02:00:00:00:00:01"),
                *Ipv4Address::parse("192.168.83.2")}};
   s.dns_ports = {53};
-  s.defender_port = 8787;
-  s.defender_clients = {"openclaw"};
+  s.host_ports = {{"defender", 8787, {"openclaw"}}};
   return s;
 }
 

@@ -103,7 +103,10 @@ TEST(RulesetCompiler, RejectsInconsistentSettings) {
        "a-very-long-tap-name"},
       {"bad VM name", [](NetworkSettings& s) { s.guests[0].name = "gog cli\""; }, "gog cli"},
       {"duplicate VM", [](NetworkSettings& s) { s.guests[1].name = "gogcli"; }, "twice"},
-      {"unknown defender client", [](NetworkSettings& s) { s.defender_clients = {"nobody"}; },
+      {"unknown defender client",
+       [](NetworkSettings& s) {
+         s.host_ports = {{"defender", 8787, {"nobody"}}};
+       },
        "nobody"},
       {"no bridge name", [](NetworkSettings& s) { s.bridge.clear(); }, "bridge name"},
       {"/32 bridge",

@@ -1,5 +1,5 @@
 #pragma once
-// A small blocking HTTP/1.1 client for the defender API tests (127.0.0.1
+// A small blocking HTTP/1.1 client for tests of the daemon's HTTP services (127.0.0.1
 // only): raw requests too, so malformed ones can be sent.
 
 #include <boost/asio/connect.hpp>
@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace openclawd::defender_service::testing {
+namespace openclawd::testing {
 
 struct HttpAnswer {
   int status = 0;  // 0: no answer (connection closed)
@@ -91,4 +91,4 @@ inline HttpAnswer http_request(const std::string& address, const std::string& me
   return connection.request(method, target, body, token, content_type);
 }
 
-}  // namespace openclawd::defender_service::testing
+}  // namespace openclawd::testing
