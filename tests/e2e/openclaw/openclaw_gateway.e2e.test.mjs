@@ -218,11 +218,18 @@ test('a tool result carrying an injection never reaches the upstream; a notice d
     toolMessages.some((m) => /openclawd defender/.test(messageText(m))),
     `the tool result lacks the defender's notice: ${JSON.stringify(toolMessages)}`,
   );
-  // The intent checks of the read call (the plugin's and the host's) got the
-  // owner's request: the plugin's state survived OpenClaw's double register().
+});
+
+// The intent checks of the read call above: the plugin's (its session state
+// survived OpenClaw's double register(); it used to send "") and, through the
+// daemon, the inference gateway's. Each must carry the owner's request, not
+// "" and not OpenClaw's internal-context message that follows it.
+test('the intent checks of a tool call get the owner\'s request', async () => {
   const intents = intentChecks(judge).filter((doc) => doc.tool_call?.name === 'read');
   assert.ok(intents.length >= 1, 'the read call got an intent check');
-  for (const intent of intents) assert.ok(intent.user_request.includes('tool marker T5'), JSON.stringify(intent));
+  for (const intent of intents) {
+    assert.ok(intent.user_request.includes('tool marker T5'), `an intent check without the owner's request: ${JSON.stringify(intent)}`);
+  }
 });
 
 test('a credential in the model reply is redacted on the WebChat path (streamed)', hostOnly, async () => {
