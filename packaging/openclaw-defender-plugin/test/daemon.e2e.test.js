@@ -38,7 +38,7 @@ function cli(...args) {
 }
 
 async function waitForApi() {
-  const deadline = Date.now() + 20000;
+  const deadline = Date.now() + 60000; // the rules compile slowly on a loaded machine
   while (Date.now() < deadline) {
     if (daemon.exitCode !== null) throw new Error(`daemon exited:\n${daemonLog}`);
     try {

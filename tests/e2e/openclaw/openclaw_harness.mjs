@@ -60,7 +60,7 @@ export async function startDaemon(dir, { stubUrl, providerKeyFile, inferenceToke
   const configPath = join(dir, 'openclawd.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const daemon = startProcess(binary, ['daemon', '--config', configPath, '--log-stderr']);
-  const deadline = Date.now() + 30000;
+  const deadline = Date.now() + 60000; // the rules compile slowly on a loaded machine
   while (Date.now() < deadline) {
     if (daemon.exitCode !== null) throw new Error(`the daemon exited:\n${daemon.output}`);
     try {
