@@ -76,6 +76,7 @@ export async function startDaemon(dir, { stubUrl, providerKeyFile, inferenceToke
     }
     await sleep(200);
   }
+  await stopProcess(daemon);
   throw new Error(`the daemon's defender and inference listeners did not come up:\n${daemon.output}`);
 }
 
