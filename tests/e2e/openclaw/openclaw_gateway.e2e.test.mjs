@@ -227,9 +227,8 @@ test('a tool result carrying an injection never reaches the upstream; a notice d
 test('the intent checks of a tool call get the owner\'s request', async () => {
   const intents = intentChecks(judge).filter((doc) => doc.tool_call?.name === 'read');
   assert.ok(intents.length >= 1, 'the read call got an intent check');
-  for (const intent of intents) {
-    assert.ok(intent.user_request.includes('tool marker T5'), `an intent check without the owner's request: ${JSON.stringify(intent)}`);
-  }
+  const without = intents.filter((intent) => !intent.user_request.includes('tool marker T5'));
+  assert.deepEqual(without, [], `${without.length} of ${intents.length} intent checks lack the owner's request`);
 });
 
 test('a credential in the model reply is redacted on the WebChat path (streamed)', hostOnly, async () => {
