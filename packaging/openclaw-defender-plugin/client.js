@@ -1,5 +1,6 @@
 // The defender API client: POST {url}/v1/scan with the per-boot bearer token.
-// Node 20 built-ins only (fetch, AbortSignal.timeout, fs/promises).
+// Node built-ins only (fetch, AbortSignal.timeout, fs/promises); it runs in
+// the OpenClaw gateway's Node (>= 24.16).
 import { readFile } from 'node:fs/promises';
 
 export const DEFAULTS = Object.freeze({

@@ -1,18 +1,35 @@
-// OpenClaw plugin: everything the agent reads from outside and every tool call
-// it is about to make is checked by the openclawd defender on the host.
+// OpenClaw plugin (OpenClaw 2026.9): what reaches the agent from outside and
+// what it is about to do are checked by the openclawd defender on the host.
+// The enforcement point is the host's inference gateway, which scans every
+// model call where the guest cannot switch it off; this plugin is the second
+// layer, and the one that stops an inbound message before a turn starts.
 //
-//   message_received     remember the owner's last request (for tool-call
-//                        intent checks) and log flagged inbound messages
-//   tool_result_persist  block or sanitize a tool result before the agent keeps it
-//   before_tool_call     block a tool call the defender flags (with the request)
-//   message_sending      block or sanitize an outgoing message (credential leaks)
+//   before_dispatch        an inbound channel message (Discord, …): scanned with
+//                          its channel's source; a blocked one is answered with
+//                          a notice and never starts a turn
+//   before_agent_run       every turn's prompt (WebChat, CLI, cron and channels):
+//                          the fail-closed gate; needs
+//                          plugins.entries.openclawd-defender.hooks.allowConversationAccess
+//   tool result middleware a tool result before the model sees it (blocked →
+//                          a notice, sanitized → the sanitized text); needs
+//                          contracts.agentToolResultMiddleware and the plugin
+//                          enabled explicitly
+//   before_tool_call       a tool call, with the session's last request for the
+//                          intent check
+//   message_sending        an outgoing channel message (credential leaks)
 //
-// When the host does not answer, the hooks fail closed (block) unless
-// `failOpen` is set. No dependencies beyond Node 20.
+// Not used: tool_result_persist (synchronous in OpenClaw: it cannot wait for
+// the host, and it only rewrites the saved transcript, not what the model sees
+// in that turn) and message_received (fire-and-forget: it cannot block).
+// When the host does not answer, the hooks fail closed unless `failOpen` is set.
+import { createHash } from 'node:crypto';
 import { createDefenderClient, DefenderUnavailable } from './client.js';
+import { sharedSessionState } from './session-state.js';
+import { sourceResolver } from './sources.js';
 
 export { createDefenderClient, DefenderUnavailable };
 
+export const PLUGIN_ID = 'openclawd-defender';
 const DEFAULT_BLOCK_MESSAGE = '[blocked by openclawd defender]';
 
 function textOfContent(content) {
@@ -26,18 +43,25 @@ function textOfContent(content) {
   return '';
 }
 
-function reasonOf(answer) {
-  const rules = (answer.findings ?? []).map((f) => f.rule).filter(Boolean);
-  return rules.length ? `${answer.action}: ${[...new Set(rules)].join(', ')}` : answer.action;
+function rulesOf(answer) {
+  return [...new Set((answer.findings ?? []).map((f) => f.rule).filter(Boolean))];
 }
 
+function reasonOf(answer) {
+  const rules = rulesOf(answer);
+  return rules.length ? `${answer.action}: ${rules.join(', ')}` : answer.action;
+}
+
+const flagged = (answer) => answer.action === 'block' || answer.action === 'sanitize';
+const digest = (text) => createHash('sha256').update(text).digest('hex');
+
 // The hook handlers, separated from registration so tests can call them.
-export function createDefenderHooks(options = {}, logger = console) {
+// `state` is the process-wide session store unless a test passes its own.
+export function createDefenderHooks(options = {}, logger = console, state = sharedSessionState()) {
   const client = options.client ?? createDefenderClient(options);
   const failOpen = options.failOpen === true;
   const blockMessage = options.blockMessage ?? DEFAULT_BLOCK_MESSAGE;
-  // The owner's last message per conversation, for intent checks.
-  const lastRequest = new Map();
+  const sourceOf = sourceResolver(options.channelSources ?? {});
 
   // The defender's answer, or a stand-in when it is unavailable.
   async function check(text, source, context) {
@@ -52,48 +76,63 @@ export function createDefenderHooks(options = {}, logger = console) {
     }
   }
 
-  async function messageReceived(event, ctx = {}) {
-    const text = textOfContent(event?.content);
-    const conversation = ctx.conversationId ?? ctx.channelId ?? event?.from ?? 'default';
-    lastRequest.set(conversation, text);
-    const answer = await check(text, 'discord_message', { from: event?.from });
-    if (answer.action === 'block' || answer.action === 'sanitize') {
-      logger.warn?.(`openclawd-defender: inbound message flagged (${reasonOf(answer)})`);
-    }
-    return undefined;
+  const notice = (answer) => `${blockMessage} (${reasonOf(answer)})`;
+
+  // An inbound message: scanned once per session and text, remembered as the
+  // owner's request. A sanitize verdict stops it too: the plugin cannot rewrite
+  // an inbound message, only refuse it.
+  async function inbound(text, channel, sessionKey, context) {
+    const key = digest(text);
+    const known = state.verdict(sessionKey, key);
+    if (known) return known;
+    state.setRequest(sessionKey, text);
+    const answer = await check(text, sourceOf(channel), { channel, ...context });
+    if (!answer.unavailable) state.rememberVerdict(sessionKey, key, answer);
+    if (flagged(answer)) logger.warn?.(`openclawd-defender: inbound message stopped (${reasonOf(answer)})`);
+    return answer;
   }
 
-  async function toolResultPersist(event) {
-    const message = event?.message;
-    if (!message) return undefined;
-    const text = textOfContent(message.content);
+  async function beforeDispatch(event, ctx = {}) {
+    const text = event?.body ?? event?.content ?? '';
     if (!text) return undefined;
-    const answer = await check(text, 'tool_result', { tool_name: event.toolName });
-    if (answer.action === 'block') {
-      return {
-        message: { ...message, content: [{ type: 'text', text: `${blockMessage} (${reasonOf(answer)})` }] },
-      };
-    }
-    if (answer.action === 'sanitize' && typeof answer.sanitized === 'string') {
-      return { message: { ...message, content: [{ type: 'text', text: answer.sanitized }] } };
-    }
-    return undefined;
+    const sessionKey = event?.sessionKey ?? ctx.sessionKey;
+    const answer = await inbound(text, event?.channel ?? ctx.channelId, sessionKey, { from: event?.senderId });
+    return flagged(answer) ? { handled: true, text: notice(answer) } : undefined;
+  }
+
+  async function beforeAgentRun(event, ctx = {}) {
+    const text = event?.prompt ?? '';
+    if (!text) return undefined;
+    const channel = ctx.channel ?? ctx.messageProvider ?? event?.channelId ?? ctx.channelId;
+    const answer = await inbound(text, channel, ctx.sessionKey, { from: event?.senderId });
+    if (!flagged(answer)) return undefined;
+    return { outcome: 'block', reason: reasonOf(answer), message: notice(answer), category: 'prompt_injection' };
+  }
+
+  async function toolResult(event, ctx = {}) {
+    const result = event?.result;
+    const text = textOfContent(result?.content);
+    if (!text) return undefined;
+    const source = event.toolName === 'web_fetch' ? 'web_fetch' : 'tool_result';
+    const answer = await check(text, source, { tool_name: event.toolName, session: ctx.sessionKey });
+    let replacement;
+    if (answer.action === 'block') replacement = notice(answer);
+    else if (answer.action === 'sanitize' && typeof answer.sanitized === 'string') replacement = answer.sanitized;
+    if (replacement === undefined) return undefined;
+    logger.warn?.(`openclawd-defender: tool result of ${event.toolName} replaced (${reasonOf(answer)})`);
+    return { result: { ...result, content: [{ type: 'text', text: replacement }] } };
   }
 
   async function beforeToolCall(event, ctx = {}) {
     const toolName = event?.toolName ?? '';
     const params = event?.params ?? {};
-    const conversation = ctx.conversationId ?? ctx.channelId ?? 'default';
-    const userRequest = lastRequest.get(conversation) ?? lastRequest.get('default') ?? '';
     const text = `${toolName} ${JSON.stringify(params)}`;
     const answer = await check(text, 'tool_call', {
       tool_name: toolName,
       tool_params: params,
-      user_request: userRequest,
+      user_request: state.request(ctx.sessionKey),
     });
-    if (answer.action === 'block' || answer.action === 'sanitize') {
-      return { block: true, blockReason: `openclawd defender: ${reasonOf(answer)}` };
-    }
+    if (flagged(answer)) return { block: true, blockReason: `openclawd defender: ${reasonOf(answer)}` };
     return undefined;
   }
 
@@ -101,29 +140,30 @@ export function createDefenderHooks(options = {}, logger = console) {
     const text = textOfContent(event?.content);
     if (!text) return undefined;
     const answer = await check(text, 'outbound_message', { to: event?.to });
-    if (answer.action === 'block') return { cancel: true, content: blockMessage };
-    if (answer.action === 'sanitize' && typeof answer.sanitized === 'string') {
-      return { content: answer.sanitized };
-    }
+    if (answer.action === 'block') return { cancel: true, cancelReason: reasonOf(answer), content: blockMessage };
+    if (answer.action === 'sanitize' && typeof answer.sanitized === 'string') return { content: answer.sanitized };
     return undefined;
   }
 
-  return { messageReceived, toolResultPersist, beforeToolCall, messageSending, client };
+  return { beforeDispatch, beforeAgentRun, toolResult, beforeToolCall, messageSending, client, state };
 }
 
-// OpenClaw's plugin entry: {id, name, register(api)}; hooks through api.on.
+// OpenClaw's plugin entry: {id, name, register(api)}; its id is the manifest's.
 const plugin = {
-  id: 'openclawd-defender',
+  id: PLUGIN_ID,
   name: 'openclawd defender',
-  description: 'Checks inbound content, tool results, tool calls and outgoing messages on the host',
+  description: 'Checks inbound messages, tool results, tool calls and outgoing messages with the openclawd defender on the host',
   register(api) {
-    const config = api.pluginConfig ?? api.config?.plugins?.entries?.['openclawd-defender']?.config ?? {};
-    const hooks = createDefenderHooks(config, api.logger ?? console);
-    // Security checks run before other plugins' hooks.
-    api.on('message_received', hooks.messageReceived, { priority: 1000 });
-    api.on('tool_result_persist', hooks.toolResultPersist, { priority: 1000 });
-    api.on('before_tool_call', hooks.beforeToolCall, { priority: 1000 });
-    api.on('message_sending', hooks.messageSending, { priority: 1000 });
+    const hooks = createDefenderHooks(api.pluginConfig ?? {}, api.logger ?? console);
+    // Run before other plugins' hooks; give the host the client's time plus a
+    // margin, so that a slow answer fails closed in the plugin, not as a
+    // hook timeout.
+    const options = { priority: 1000, timeoutMs: hooks.client.settings.timeoutMs + 1000 };
+    api.on('before_dispatch', hooks.beforeDispatch, options);
+    api.on('before_agent_run', hooks.beforeAgentRun, options);
+    api.on('before_tool_call', hooks.beforeToolCall, options);
+    api.on('message_sending', hooks.messageSending, options);
+    api.registerAgentToolResultMiddleware?.(hooks.toolResult, { runtimes: ['openclaw'] });
   },
 };
 
