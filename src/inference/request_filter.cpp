@@ -13,6 +13,15 @@ bool is_tool_result(std::string_view role) {
   return role == "tool" || role == "function";
 }
 
+// OpenClaw adds a user message of its own after the owner's (active exec
+// sessions and the like); it is not what the owner asked for.
+bool is_agent_context(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\r')) {
+    text.remove_prefix(1);
+  }
+  return text.starts_with("<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>");
+}
+
 }  // namespace
 
 RequestFilter::RequestFilter(const ChatRequest& request, std::string vm,
@@ -20,7 +29,7 @@ RequestFilter::RequestFilter(const ChatRequest& request, std::string vm,
     : request_(request), vm_(std::move(vm)), seen_(seen) {
   for (std::size_t i = 0; i < request.messages.size(); ++i) {
     const auto& message = request.messages[i];
-    if (message.role == "user") last_user_text_ = message.text;
+    if (message.role == "user" && !is_agent_context(message.text)) last_user_text_ = message.text;
     const bool tool = is_tool_result(message.role);
     if ((!tool && message.role != "user") || !message.has_text) continue;
     const std::string source = tool ? "tool_result" : user_message_source;

@@ -32,7 +32,8 @@ class RequestFilter {
   // The body that goes upstream: `original` itself when nothing was replaced.
   std::string upstream_body(std::string_view original) const;
   bool changed() const { return !replacements_.empty(); }
-  // The text of the conversation's last user message ("" when there is none).
+  // The text of the conversation's last user message ("" when there is none),
+  // not counting the context blocks an agent adds as user messages itself.
   const std::string& last_user_text() const { return last_user_text_; }
 
   // For the call log and the counters.

@@ -130,6 +130,17 @@ TEST(RequestFilter, UserMessagesGetTheirOwnNotice) {
             "[openclawd defender removed this message: structural_tags.chat_tokens]");
 }
 
+TEST(RequestFilter, TheUserRequestIsTheOwnersMessageNotTheAgentsContextBlock) {
+  const std::string body = R"({"messages": [
+    {"role": "user", "content": "summarise my inbox"},
+    {"role": "user", "content": "<<<BEGIN_OPENCLAW_INTERNAL_CONTEXT>>>\nActive exec sessions: none\n<<<END_OPENCLAW_INTERNAL_CONTEXT>>>"}]})";
+  const auto request = parsed(body);
+  SeenMessages seen(10);
+  RequestFilter filter(request, "openclaw", "discord_message", seen);
+  EXPECT_EQ(filter.last_user_text(), "summarise my inbox");
+  EXPECT_EQ(filter.scans().size(), 2u);  // both are still scanned
+}
+
 TEST(SeenMessages, MemoryIsBoundedPerVmLeastRecentlyUsedFirst) {
   SeenMessages seen(3);
   const auto a = SeenMessages::key("tool_result", "a");
