@@ -3,43 +3,46 @@
 #include <hs/hs.h>
 
 #include <algorithm>
-#include <mutex>
+#include <cstdint>
 
+#include "openclawd/core/log.hpp"
 #include "openclawd/defender/rules.hpp"
+#include "rule_database_cache.hpp"
 
 namespace openclawd::defender {
 
 struct RuleEngine::Database {
   hs_database_t* database = nullptr;
-  hs_scratch_t* prototype = nullptr;
-  std::mutex pool_mutex;
-  std::vector<hs_scratch_t*> pool;  // idle scratch spaces, one per concurrent scan
+  std::string cache_note;  // how the database was obtained, for the log and tests
+  bool from_cache = false;
 
   ~Database() {
-    for (auto* scratch : pool) hs_free_scratch(scratch);
-    if (prototype) hs_free_scratch(prototype);
     if (database) hs_free_database(database);
   }
+};
 
-  hs_scratch_t* acquire() {
-    {
-      std::lock_guard lock(pool_mutex);
-      if (!pool.empty()) {
-        auto* scratch = pool.back();
-        pool.pop_back();
-        return scratch;
-      }
-    }
-    hs_scratch_t* scratch = nullptr;
-    if (hs_clone_scratch(prototype, &scratch) != HS_SUCCESS) return nullptr;
-    return scratch;
-  }
+namespace {
 
-  void release(hs_scratch_t* scratch) {
-    std::lock_guard lock(pool_mutex);
-    pool.push_back(scratch);
+// Scratch space per thread: a scan on this thread reuses it, for any database
+// (hs_alloc_scratch grows it to fit the ones it meets). Not shared, so no lock.
+struct ThreadScratch {
+  hs_scratch_t* scratch = nullptr;
+  const void* sized_for = nullptr;
+  ~ThreadScratch() {
+    if (scratch) hs_free_scratch(scratch);
   }
 };
+
+hs_scratch_t* scratch_for(const hs_database_t* database, bool force = false) {
+  thread_local ThreadScratch local;
+  if (force || local.sized_for != database) {
+    if (hs_alloc_scratch(database, &local.scratch) != HS_SUCCESS) return nullptr;
+    local.sized_for = database;
+  }
+  return local.scratch;
+}
+
+}  // namespace
 
 namespace {
 
@@ -48,8 +51,10 @@ constexpr std::size_t kMaxSpansPerRule = 64;
 
 struct MatchCollector {
   const std::vector<std::size_t>* pattern_rule;
-  const std::vector<bool>* applies;
-  std::vector<std::vector<RuleMatch>> per_rule;
+  const std::vector<unsigned char>* applies;  // per rule, for this scan's source
+  std::vector<RuleMatch> matches;             // spans of every rule, merged per rule
+  std::vector<std::int32_t> last_of_rule;     // index in `matches` of the rule's last span
+  std::vector<std::uint32_t> count_of_rule;
 };
 
 int on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int,
@@ -57,13 +62,18 @@ int on_match(unsigned int id, unsigned long long from, unsigned long long to, un
   auto& collector = *static_cast<MatchCollector*>(context);
   const std::size_t rule = (*collector.pattern_rule)[id];
   if (!(*collector.applies)[rule]) return 0;
-  auto& spans = collector.per_rule[rule];
-  if (!spans.empty() && from <= spans.back().end) {
-    spans.back().begin = std::min<std::size_t>(spans.back().begin, from);
-    spans.back().end = std::max<std::size_t>(spans.back().end, to);
+  const std::int32_t last = collector.last_of_rule[rule];
+  if (last >= 0 && from <= collector.matches[static_cast<std::size_t>(last)].end) {
+    auto& span = collector.matches[static_cast<std::size_t>(last)];
+    span.begin = std::min<std::size_t>(span.begin, from);
+    span.end = std::max<std::size_t>(span.end, to);
     return 0;
   }
-  if (spans.size() < kMaxSpansPerRule) spans.push_back({rule, from, to});
+  if (collector.count_of_rule[rule] < kMaxSpansPerRule) {
+    collector.last_of_rule[rule] = static_cast<std::int32_t>(collector.matches.size());
+    ++collector.count_of_rule[rule];
+    collector.matches.push_back({rule, from, to});
+  }
   return 0;
 }
 
@@ -93,74 +103,131 @@ bool has_non_ascii_in_class(std::string_view pattern) {
 
 RuleEngine::~RuleEngine() = default;
 
-Result<std::shared_ptr<const RuleEngine>> RuleEngine::compile(RuleSet rules,
-                                                              const Normalizer& normalizer) {
+Result<std::shared_ptr<const RuleEngine>> RuleEngine::compile(
+    RuleSet rules, const Normalizer& normalizer, const std::filesystem::path& cache_dir) {
   std::shared_ptr<RuleEngine> engine(new RuleEngine());
-  std::vector<std::string> folded;
-  std::vector<unsigned int> flags, ids;
+  CompileInput input;
+  input.rules_sha256 = rules.source_sha256;
   std::vector<std::pair<std::size_t, std::size_t>> origin;  // (rule, pattern) per expression
   for (std::size_t r = 0; r < rules.rules.size(); ++r) {
     for (std::size_t p = 0; p < rules.rules[r].patterns.size(); ++p) {
-      folded.push_back(normalizer.fold_pattern(rules.rules[r].patterns[p]));
-      if (has_non_ascii_in_class(folded.back())) {
+      input.expressions.push_back(normalizer.fold_pattern(rules.rules[r].patterns[p]));
+      if (has_non_ascii_in_class(input.expressions.back())) {
         return make_error("rule \"" + rules.rules[r].id + "\" /patterns/" + std::to_string(p) +
                           ": a character class holds a non-ASCII character; write it as an "
                           "alternation such as (я|и) instead of [яи]");
       }
-      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST);
-      ids.push_back(static_cast<unsigned int>(engine->pattern_rule_.size()));
+      input.flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST);
+      input.ids.push_back(static_cast<unsigned int>(engine->pattern_rule_.size()));
       engine->pattern_rule_.push_back(r);
       origin.emplace_back(r, p);
     }
   }
-  std::vector<const char*> expressions;
-  for (const auto& pattern : folded) expressions.push_back(pattern.c_str());
   auto database = std::make_unique<Database>();
-  hs_compile_error_t* compile_error = nullptr;
-  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
-                       static_cast<unsigned int>(expressions.size()), HS_MODE_BLOCK, nullptr,
-                       &database->database, &compile_error) != HS_SUCCESS) {
-    std::string message = compile_error ? compile_error->message : "unknown error";
-    const int expression = compile_error ? compile_error->expression : -1;
-    hs_free_compile_error(compile_error);
-    if (expression >= 0 && static_cast<std::size_t>(expression) < origin.size()) {
-      const auto [r, p] = origin[static_cast<std::size_t>(expression)];
-      return make_error("rule \"" + rules.rules[r].id + "\" pattern " + std::to_string(p) +
-                        " (/patterns/" + std::to_string(p) + ") does not compile: " + message +
-                        "; fix the regular expression");
-    }
-    return make_error("defender rules do not compile: " + message);
+  std::string key;
+  if (!cache_dir.empty()) {
+    key = database_cache_key(input);
+    database->database = load_cached_database(cache_dir, key, database->cache_note);
+    database->from_cache = database->database != nullptr;
+    if (database->from_cache) database->cache_note = "loaded from the cache in " + cache_dir.string();
+  } else {
+    database->cache_note = "no cache directory";
   }
-  if (hs_alloc_scratch(database->database, &database->prototype) != HS_SUCCESS) {
+  if (!database->database) {
+    std::vector<const char*> expressions;
+    for (const auto& pattern : input.expressions) expressions.push_back(pattern.c_str());
+    hs_compile_error_t* compile_error = nullptr;
+    if (hs_compile_multi(expressions.data(), input.flags.data(), input.ids.data(),
+                         static_cast<unsigned int>(expressions.size()), HS_MODE_BLOCK, nullptr,
+                         &database->database, &compile_error) != HS_SUCCESS) {
+      std::string message = compile_error ? compile_error->message : "unknown error";
+      const int expression = compile_error ? compile_error->expression : -1;
+      hs_free_compile_error(compile_error);
+      if (expression >= 0 && static_cast<std::size_t>(expression) < origin.size()) {
+        const auto [r, p] = origin[static_cast<std::size_t>(expression)];
+        return make_error("rule \"" + rules.rules[r].id + "\" pattern " + std::to_string(p) +
+                          " (/patterns/" + std::to_string(p) + ") does not compile: " + message +
+                          "; fix the regular expression");
+      }
+      return make_error("defender rules do not compile: " + message);
+    }
+    if (!cache_dir.empty()) {
+      const std::string stored = store_cached_database(cache_dir, key, database->database);
+      if (stored.empty()) {
+        database->cache_note += "; compiled and cached in " + cache_dir.string();
+      } else {
+        // Only slower starts: the scan itself does not need the cache.
+        database->cache_note += "; compiled, not cached: " + stored;
+        spdlog::warn("defender rules cache: {}", stored);
+      }
+    }
+  }
+  if (!scratch_for(database->database, true)) {
     return make_error("cannot allocate Vectorscan scratch space (out of memory?)");
+  }
+  const std::size_t rule_count = rules.rules.size();
+  engine->applies_.assign(kSources.size() + 1, std::vector<unsigned char>(rule_count, 1));
+  for (std::size_t source = 0; source < kSources.size(); ++source) {
+    for (std::size_t r = 0; r < rule_count; ++r) {
+      const auto& sources = rules.rules[r].sources;
+      engine->applies_[source][r] =
+          sources.empty() ||
+          std::find(sources.begin(), sources.end(), kSources[source]) != sources.end();
+    }
+  }
+  // The last row (an unknown source) holds the rules that apply everywhere.
+  for (std::size_t r = 0; r < rule_count; ++r) {
+    engine->applies_.back()[r] = rules.rules[r].sources.empty();
   }
   engine->rules_ = std::move(rules);
   engine->database_ = std::move(database);
   return std::shared_ptr<const RuleEngine>(std::move(engine));
 }
 
+bool RuleEngine::loaded_from_cache() const {
+  return database_->from_cache;
+}
+
+const std::string& RuleEngine::cache_note() const {
+  return database_->cache_note;
+}
+
 Result<std::vector<RuleMatch>> RuleEngine::match(std::string_view normalized_text,
                                                  std::string_view source) const {
-  std::vector<bool> applies(rules_.rules.size());
-  for (std::size_t r = 0; r < rules_.rules.size(); ++r) {
-    const auto& sources = rules_.rules[r].sources;
-    applies[r] =
-        sources.empty() || std::find(sources.begin(), sources.end(), source) != sources.end();
+  std::size_t source_row = kSources.size();
+  for (std::size_t k = 0; k < kSources.size(); ++k) {
+    if (kSources[k] == source) source_row = k;
   }
-  MatchCollector collector{&pattern_rule_, &applies, {}};
-  collector.per_rule.resize(rules_.rules.size());
-  hs_scratch_t* scratch = database_->acquire();
+  // Per thread, reused: a scan allocates only its result.
+  thread_local MatchCollector collector;
+  collector.pattern_rule = &pattern_rule_;
+  collector.applies = &applies_[source_row];
+  collector.matches.clear();
+  collector.last_of_rule.assign(rules_.rules.size(), -1);
+  collector.count_of_rule.assign(rules_.rules.size(), 0);
+  hs_scratch_t* scratch = scratch_for(database_->database);
   if (!scratch) return make_error("cannot allocate Vectorscan scratch space (out of memory?)");
-  const hs_error_t status =
-      hs_scan(database_->database, normalized_text.data(),
-              static_cast<unsigned int>(normalized_text.size()), 0, scratch, on_match, &collector);
-  database_->release(scratch);
+  auto scan = [&](hs_scratch_t* space) {
+    return hs_scan(database_->database, normalized_text.data(),
+                   static_cast<unsigned int>(normalized_text.size()), 0, space, on_match,
+                   &collector);
+  };
+  hs_error_t status = scan(scratch);
+  if (status == HS_INVALID) {
+    // The thread's scratch was sized for a database freed since, whose
+    // address this one now has: size it for this one and scan again.
+    scratch = scratch_for(database_->database, true);
+    if (!scratch) return make_error("cannot allocate Vectorscan scratch space (out of memory?)");
+    collector.matches.clear();
+    collector.last_of_rule.assign(rules_.rules.size(), -1);
+    collector.count_of_rule.assign(rules_.rules.size(), 0);
+    status = scan(scratch);
+  }
   if (status != HS_SUCCESS) {
     return make_error("Vectorscan scan failed with code " + std::to_string(status));
   }
-  std::vector<RuleMatch> matches;
-  for (auto& spans : collector.per_rule) matches.insert(matches.end(), spans.begin(), spans.end());
-  std::sort(matches.begin(), matches.end(), [](const RuleMatch& a, const RuleMatch& b) {
+  std::vector<RuleMatch> matches = collector.matches;
+  std::stable_sort(matches.begin(), matches.end(), [](const RuleMatch& a, const RuleMatch& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.rule_index < b.rule_index;
   });
   return matches;

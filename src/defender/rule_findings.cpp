@@ -49,7 +49,9 @@ std::string excerpt(std::string_view original, std::size_t begin, std::size_t en
 }
 
 std::vector<Finding> rule_findings(const RuleSet& rules, const std::vector<RuleMatch>& matches,
-                                   const NormalizedText& normalized, std::string_view original) {
+                                   const NormalizedText& normalized, std::string_view original,
+                                   std::vector<std::size_t>& rule_of) {
+  rule_of.clear();
   bool discusses_attacks = false;
   for (const auto& match : matches) {
     if (rules.rules[match.rule_index].is_context()) discusses_attacks = true;
@@ -60,7 +62,7 @@ std::vector<Finding> rule_findings(const RuleSet& rules, const std::vector<RuleM
     if (rule.is_context()) continue;
     const ByteSpan span = normalized.to_original(match.begin, match.end);
     Finding finding;
-    finding.layer = "rules";
+    finding.layer = std::string(to_string(LayerKind::rules));
     finding.rule = rule.id;
     finding.category = rule.category;
     finding.severity = rule.severity;
@@ -86,6 +88,7 @@ std::vector<Finding> rule_findings(const RuleSet& rules, const std::vector<RuleM
       finding.reason += " (quoted in a text that discusses attacks)";
     }
     findings.push_back(std::move(finding));
+    rule_of.push_back(match.rule_index);
   }
   return findings;
 }

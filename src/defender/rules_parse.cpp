@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "openclawd/defender/decision_log.hpp"
 #include "openclawd/defender/rules.hpp"
 
 namespace openclawd::defender {
@@ -223,7 +224,9 @@ Result<RuleSet> load_rules_file(const std::filesystem::path& path) {
   }
   std::ostringstream content;
   content << file.rdbuf();
-  return parse_rules(content.str(), path.string());
+  auto rules = parse_rules(content.str(), path.string());
+  if (rules) rules->source_sha256 = sha256_hex(content.str());
+  return rules;
 }
 
 }  // namespace openclawd::defender

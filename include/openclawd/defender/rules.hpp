@@ -54,6 +54,7 @@ struct ActionPolicy {
 struct RuleSet {
   std::vector<Rule> rules;
   ActionPolicy actions;
+  std::string source_sha256;  // of the file the rules were read from (cache key)
 };
 
 // Parses and validates rules; `origin` names the input in error messages.
@@ -68,13 +69,17 @@ struct RuleMatch {
   std::size_t end = 0;
 };
 
-// Compiled rules. Thread-safe: scratch space is taken from an internal pool.
+// Compiled rules. Thread-safe: each thread scans with scratch space of its own.
 class RuleEngine {
  public:
   // Folds every pattern like the normalizer folds text, then compiles them
   // together. An invalid pattern is reported with its rule id and the reason.
-  static Result<std::shared_ptr<const RuleEngine>> compile(RuleSet rules,
-                                                           const Normalizer& normalizer);
+  // With a `cache_dir`, the compiled database is read from there when one was
+  // made for exactly these rules, this Vectorscan and this CPU, and written
+  // there otherwise (docs/defender.md "Rules cache"); a cache that cannot be
+  // read or written only costs the compile time.
+  static Result<std::shared_ptr<const RuleEngine>> compile(
+      RuleSet rules, const Normalizer& normalizer, const std::filesystem::path& cache_dir = {});
   ~RuleEngine();
   RuleEngine(const RuleEngine&) = delete;
   RuleEngine& operator=(const RuleEngine&) = delete;
@@ -86,6 +91,8 @@ class RuleEngine {
 
   const RuleSet& rules() const { return rules_; }
   std::size_t pattern_count() const { return pattern_rule_.size(); }
+  bool loaded_from_cache() const;
+  const std::string& cache_note() const;  // how the database was obtained
 
   struct Database;
 
@@ -93,6 +100,8 @@ class RuleEngine {
   RuleEngine() = default;
   RuleSet rules_;
   std::vector<std::size_t> pattern_rule_;  // pattern id -> rule index
+  // Per source (kSources order, then unknown sources): does rule r apply?
+  std::vector<std::vector<unsigned char>> applies_;
   std::unique_ptr<Database> database_;
 };
 
