@@ -11,13 +11,19 @@
 
 namespace openclawd::defender {
 
+// Two databases of the same patterns: `detect` without start-of-match
+// tracking and reporting each pattern once (the cheap pass every text gets),
+// `locate` with leftmost start of match (run only on texts where `detect`
+// found something, to get the spans). Benign text pays for one cheap pass.
 struct RuleEngine::Database {
-  hs_database_t* database = nullptr;
-  std::string cache_note;  // how the database was obtained, for the log and tests
+  hs_database_t* detect = nullptr;
+  hs_database_t* locate = nullptr;
+  std::string cache_note;  // how the databases were obtained, for the log and tests
   bool from_cache = false;
 
   ~Database() {
-    if (database) hs_free_database(database);
+    if (detect) hs_free_database(detect);
+    if (locate) hs_free_database(locate);
   }
 };
 
@@ -101,6 +107,64 @@ bool has_non_ascii_in_class(std::string_view pattern) {
 
 }  // namespace
 
+namespace {
+
+struct Obtained {
+  hs_database_t* database = nullptr;
+  bool from_cache = false;
+  std::string note;
+};
+
+// The database for `input`: from the cache when one fits, else compiled (and
+// then cached). Compile errors name the rule and pattern.
+Result<Obtained> obtain_database(const CompileInput& input, const std::filesystem::path& cache_dir,
+                                 const RuleSet& rules,
+                                 const std::vector<std::pair<std::size_t, std::size_t>>& origin) {
+  Obtained out;
+  std::string key;
+  if (!cache_dir.empty()) {
+    key = database_cache_key(input);
+    out.database = load_cached_database(cache_dir, key, out.note);
+    if (out.database) {
+      out.from_cache = true;
+      out.note = "loaded from the cache in " + cache_dir.string();
+      return out;
+    }
+  } else {
+    out.note = "no cache directory";
+  }
+  std::vector<const char*> expressions;
+  for (const auto& pattern : input.expressions) expressions.push_back(pattern.c_str());
+  hs_compile_error_t* compile_error = nullptr;
+  if (hs_compile_multi(expressions.data(), input.flags.data(), input.ids.data(),
+                       static_cast<unsigned int>(expressions.size()), HS_MODE_BLOCK, nullptr,
+                       &out.database, &compile_error) != HS_SUCCESS) {
+    std::string message = compile_error ? compile_error->message : "unknown error";
+    const int expression = compile_error ? compile_error->expression : -1;
+    hs_free_compile_error(compile_error);
+    if (expression >= 0 && static_cast<std::size_t>(expression) < origin.size()) {
+      const auto [r, p] = origin[static_cast<std::size_t>(expression)];
+      return make_error("rule \"" + rules.rules[r].id + "\" pattern " + std::to_string(p) +
+                        " (/patterns/" + std::to_string(p) + ") does not compile: " + message +
+                        "; fix the regular expression");
+    }
+    return make_error("defender rules do not compile: " + message);
+  }
+  if (!cache_dir.empty()) {
+    const std::string stored = store_cached_database(cache_dir, key, out.database);
+    if (stored.empty()) {
+      out.note += "; compiled and cached in " + cache_dir.string();
+    } else {
+      // Only slower starts: the scan itself does not need the cache.
+      out.note += "; compiled, not cached: " + stored;
+      spdlog::warn("defender rules cache: {}", stored);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 RuleEngine::~RuleEngine() = default;
 
 Result<std::shared_ptr<const RuleEngine>> RuleEngine::compile(
@@ -117,52 +181,32 @@ Result<std::shared_ptr<const RuleEngine>> RuleEngine::compile(
                           ": a character class holds a non-ASCII character; write it as an "
                           "alternation such as (я|и) instead of [яи]");
       }
-      input.flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SOM_LEFTMOST);
+      // Signals and context markers only say whether they occur: no span, so
+      // no start-of-match tracking (which Vectorscan cannot do for every
+      // shape of pattern, and which costs).
+      const bool presence_only = rules.rules[r].is_signal() || rules.rules[r].is_context();
+      input.flags.push_back(HS_FLAG_CASELESS |
+                            (presence_only ? HS_FLAG_SINGLEMATCH : HS_FLAG_SOM_LEFTMOST));
       input.ids.push_back(static_cast<unsigned int>(engine->pattern_rule_.size()));
       engine->pattern_rule_.push_back(r);
       origin.emplace_back(r, p);
     }
   }
   auto database = std::make_unique<Database>();
-  std::string key;
-  if (!cache_dir.empty()) {
-    key = database_cache_key(input);
-    database->database = load_cached_database(cache_dir, key, database->cache_note);
-    database->from_cache = database->database != nullptr;
-    if (database->from_cache) database->cache_note = "loaded from the cache in " + cache_dir.string();
-  } else {
-    database->cache_note = "no cache directory";
+  CompileInput detect_input = input;
+  for (auto& flag : detect_input.flags) flag = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+  auto locate = obtain_database(input, cache_dir, rules, origin);
+  if (!locate) return locate.error();
+  auto detect = obtain_database(detect_input, cache_dir, rules, origin);
+  if (!detect) {
+    hs_free_database(locate->database);
+    return detect.error();
   }
-  if (!database->database) {
-    std::vector<const char*> expressions;
-    for (const auto& pattern : input.expressions) expressions.push_back(pattern.c_str());
-    hs_compile_error_t* compile_error = nullptr;
-    if (hs_compile_multi(expressions.data(), input.flags.data(), input.ids.data(),
-                         static_cast<unsigned int>(expressions.size()), HS_MODE_BLOCK, nullptr,
-                         &database->database, &compile_error) != HS_SUCCESS) {
-      std::string message = compile_error ? compile_error->message : "unknown error";
-      const int expression = compile_error ? compile_error->expression : -1;
-      hs_free_compile_error(compile_error);
-      if (expression >= 0 && static_cast<std::size_t>(expression) < origin.size()) {
-        const auto [r, p] = origin[static_cast<std::size_t>(expression)];
-        return make_error("rule \"" + rules.rules[r].id + "\" pattern " + std::to_string(p) +
-                          " (/patterns/" + std::to_string(p) + ") does not compile: " + message +
-                          "; fix the regular expression");
-      }
-      return make_error("defender rules do not compile: " + message);
-    }
-    if (!cache_dir.empty()) {
-      const std::string stored = store_cached_database(cache_dir, key, database->database);
-      if (stored.empty()) {
-        database->cache_note += "; compiled and cached in " + cache_dir.string();
-      } else {
-        // Only slower starts: the scan itself does not need the cache.
-        database->cache_note += "; compiled, not cached: " + stored;
-        spdlog::warn("defender rules cache: {}", stored);
-      }
-    }
-  }
-  if (!scratch_for(database->database, true)) {
+  database->locate = locate->database;
+  database->detect = detect->database;
+  database->from_cache = locate->from_cache && detect->from_cache;
+  database->cache_note = locate->note;
+  if (!scratch_for(database->detect, true) || !scratch_for(database->locate, true)) {
     return make_error("cannot allocate Vectorscan scratch space (out of memory?)");
   }
   const std::size_t rule_count = rules.rules.size();
@@ -205,23 +249,43 @@ Result<std::vector<RuleMatch>> RuleEngine::match(std::string_view normalized_tex
   collector.matches.clear();
   collector.last_of_rule.assign(rules_.rules.size(), -1);
   collector.count_of_rule.assign(rules_.rules.size(), 0);
-  hs_scratch_t* scratch = scratch_for(database_->database);
-  if (!scratch) return make_error("cannot allocate Vectorscan scratch space (out of memory?)");
-  auto scan = [&](hs_scratch_t* space) {
-    return hs_scan(database_->database, normalized_text.data(),
-                   static_cast<unsigned int>(normalized_text.size()), 0, space, on_match,
-                   &collector);
+  // The cheap pass: does any pattern of a rule that applies here match at all?
+  struct Detected {
+    const std::vector<std::size_t>* pattern_rule;
+    const std::vector<unsigned char>* applies;
+    bool any = false;
+  } detected{&pattern_rule_, collector.applies};
+  auto on_detect = [](unsigned int id, unsigned long long, unsigned long long, unsigned int,
+                      void* context) -> int {
+    auto& state = *static_cast<Detected*>(context);
+    if (!(*state.applies)[(*state.pattern_rule)[id]]) return 0;
+    state.any = true;
+    return 1;  // one is enough: stop the scan
   };
-  hs_error_t status = scan(scratch);
-  if (status == HS_INVALID) {
-    // The thread's scratch was sized for a database freed since, whose
-    // address this one now has: size it for this one and scan again.
-    scratch = scratch_for(database_->database, true);
-    if (!scratch) return make_error("cannot allocate Vectorscan scratch space (out of memory?)");
-    collector.matches.clear();
-    collector.last_of_rule.assign(rules_.rules.size(), -1);
-    collector.count_of_rule.assign(rules_.rules.size(), 0);
-    status = scan(scratch);
+  auto scan = [&](const hs_database_t* database, match_event_handler handler, void* context) {
+    hs_scratch_t* scratch = scratch_for(database);
+    if (!scratch) return HS_NOMEM;
+    hs_error_t status =
+        hs_scan(database, normalized_text.data(), static_cast<unsigned int>(normalized_text.size()),
+                0, scratch, handler, context);
+    if (status == HS_INVALID) {
+      // The thread's scratch was sized for a database freed since, whose
+      // address this one now has: size it for this one and scan again.
+      scratch = scratch_for(database, true);
+      if (!scratch) return HS_NOMEM;
+      status = hs_scan(database, normalized_text.data(),
+                       static_cast<unsigned int>(normalized_text.size()), 0, scratch, handler,
+                       context);
+    }
+    return status;
+  };
+  hs_error_t status = scan(database_->detect, on_detect, &detected);
+  if (status == HS_SCAN_TERMINATED) status = HS_SUCCESS;
+  if (status == HS_SUCCESS && detected.any) {
+    status = scan(database_->locate, on_match, &collector);
+  }
+  if (status == HS_NOMEM) {
+    return make_error("cannot allocate Vectorscan scratch space (out of memory?)");
   }
   if (status != HS_SUCCESS) {
     return make_error("Vectorscan scan failed with code " + std::to_string(status));

@@ -38,9 +38,30 @@ struct Rule {
   std::optional<Action> action;            // overrides the severity -> action table
   std::string replacement = "[filtered]";  // what the sanitizer puts in place of a match
   bool redact_evidence = false;            // credentials: never echo the match
+  // Signals (docs/defender.md "Combining signals"): a rule of category
+  // "signal" raises no finding; it marks the text with `signal` (the text
+  // addresses the assistant, names a target such as the system prompt or
+  // secrets, holds a fake boundary or role marker, ...).
+  std::string signal;
+  // Fire only when the text also carries one of these signals; empty: always.
+  std::vector<std::string> when;
+  // With at least `min` of `signals` in the text, the finding is raised to
+  // `severity` and `confidence` (never lowered).
+  struct Raise {
+    std::vector<std::string> signals;
+    std::size_t min = 1;
+    Severity severity = Severity::high;
+    double confidence = 0.85;
+  };
+  std::optional<Raise> raise;
+  // In a text carrying one of these signals (it documents a format, warns
+  // about a command) and not raised, the finding is only warned about: low
+  // severity, confidence in the judge's band.
+  std::vector<std::string> unless;
   // Context rules (category "discussion") raise no finding; they mark texts that
   // talk about attacks, in which quoted non-critical matches are only warned about.
   bool is_context() const { return category == "discussion"; }
+  bool is_signal() const { return category == "signal"; }
 };
 
 // What to do by severity, per source.
