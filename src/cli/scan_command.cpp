@@ -26,8 +26,8 @@ struct ScanOptions {
   bool jsonl = false;
   std::string rules;
   std::string config;
-  std::string socket;  // control socket; empty: the default config's
-  bool local = false;  // never ask the daemon
+  std::string socket;                    // control socket; empty: the default config's
+  bool local = false;                    // never ask the daemon
   std::optional<std::size_t> max_bytes;  // else the config's, else the built-in cap
   std::string rules_cache;               // compiled rules cache directory
   bool no_rules_cache = false;
@@ -78,9 +78,10 @@ Result<defender::PipelineBuildSettings> pipeline_settings(const ScanOptions& opt
   }
   if (options.max_bytes) settings.pipeline.max_input_bytes = *options.max_bytes;
   // The CLI keeps its own cache: the daemon's state_dir may not be writable here.
-  settings.rules_cache_dir = options.no_rules_cache     ? std::filesystem::path()
-                             : !options.rules_cache.empty() ? std::filesystem::path(options.rules_cache)
-                                                            : default_rules_cache();
+  settings.rules_cache_dir = options.no_rules_cache ? std::filesystem::path()
+                             : !options.rules_cache.empty()
+                                 ? std::filesystem::path(options.rules_cache)
+                                 : default_rules_cache();
   return settings;
 }
 
@@ -88,7 +89,8 @@ void print_human(const defender::ScanResult& result) {
   std::cout << "action: " << defender::to_string(result.action) << "\n";
   std::cout << "layers:";
   for (const auto& layer : result.layers) {
-    std::cout << " " << layer.layer << (layer.ran ? " (ran)" : " (skipped: " + layer.skip_reason + ")");
+    std::cout << " " << layer.layer
+              << (layer.ran ? " (ran)" : " (skipped: " + layer.skip_reason + ")");
   }
   std::cout << "\n";
   if (!result.rejected.empty()) std::cout << "rejected: " << result.rejected << "\n";
@@ -265,9 +267,10 @@ void add_scan_command(CLI::App& app, int& exit_code) {
                  "policy)");
   scan->add_option("--max-bytes", options->max_bytes,
                    "Reject texts longer than this (default: the config's, else 1 MiB)");
-  auto* cache = scan->add_option("--rules-cache", options->rules_cache,
-                                 "Directory of the compiled rules cache (default "
-                                 "$XDG_CACHE_HOME/openclawd/defender or ~/.cache/openclawd/defender)");
+  auto* cache =
+      scan->add_option("--rules-cache", options->rules_cache,
+                       "Directory of the compiled rules cache (default "
+                       "$XDG_CACHE_HOME/openclawd/defender or ~/.cache/openclawd/defender)");
   scan->add_flag("--no-rules-cache", options->no_rules_cache,
                  "Compile the rules at this start, read and write no cache")
       ->excludes(cache);

@@ -215,8 +215,7 @@ Seen fold_units(const Normalizer::Tables& tables, std::string_view bytes, Scratc
       if (!(facts & kComplex)) {
         const auto count = static_cast<int>((facts >> kLengthShift) & 3);
         for (int k = 0; k < count; ++k) {
-          const auto folded =
-              static_cast<UChar32>((facts >> (kSecondShift * k)) & kCodePointMask);
+          const auto folded = static_cast<UChar32>((facts >> (kSecondShift * k)) & kCodePointMask);
           const std::uint32_t traits =
               folded == c ? traits_from_facts(facts) : traits_of(tables, folded);
           seen |= traits;
@@ -236,8 +235,7 @@ Seen fold_units(const Normalizer::Tables& tables, std::string_view bytes, Scratc
       i = next;
     }
     const std::size_t before = out.size();
-    fold_segment(tables, segment.data(), segment.size(), begin, static_cast<std::uint32_t>(i),
-                 out);
+    fold_segment(tables, segment.data(), segment.size(), begin, static_cast<std::uint32_t>(i), out);
     for (std::size_t k = before; k < out.size(); ++k) {
       if (is_space(out[k].code_point)) out[k].code_point = ' ';
       out[k].traits = traits_of(tables, out[k].code_point);

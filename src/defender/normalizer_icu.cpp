@@ -17,7 +17,6 @@ namespace openclawd::defender {
 namespace normalizer_detail {
 namespace {
 
-
 bool is_accent_stripped_script(UChar32 c) {
   if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
   UErrorCode status = U_ZERO_ERROR;
@@ -271,7 +270,6 @@ Units fold_text_icu(const Normalizer::Tables& tables, const NormalizerSettings& 
   return units;
 }
 
-
 void append_units(const Units& units, NormalizedText& out) {
   for (const auto& unit : units) {
     char buffer[4];
@@ -289,8 +287,8 @@ namespace {
 // for further encodings. Every byte of a decoded view maps to `root_span` when
 // given (nested runs), else to the run's own bytes in the original.
 void append_decoded_views_icu(const Normalizer::Tables& tables, const NormalizerSettings& settings,
-                          std::string_view bytes, int depth, const ByteSpan* root_span,
-                          NormalizedText& out) {
+                              std::string_view bytes, int depth, const ByteSpan* root_span,
+                              NormalizedText& out) {
   if (depth > settings.max_decode_depth) return;
   for (const auto& run : find_encoded_runs(bytes, settings)) {
     if (out.decoded_views >= settings.max_decoded_views) return;

@@ -214,14 +214,35 @@ Result<std::shared_ptr<const RuleEngine>> RuleEngine::compile(
   for (std::size_t source = 0; source < kSources.size(); ++source) {
     for (std::size_t r = 0; r < rule_count; ++r) {
       const auto& sources = rules.rules[r].sources;
-      engine->applies_[source][r] =
-          sources.empty() ||
-          std::find(sources.begin(), sources.end(), kSources[source]) != sources.end();
+      engine->applies_[source][r] = sources.empty() || std::find(sources.begin(), sources.end(),
+                                                                 kSources[source]) != sources.end();
     }
   }
   // The last row (an unknown source) holds the rules that apply everywhere.
   for (std::size_t r = 0; r < rule_count; ++r) {
     engine->applies_.back()[r] = rules.rules[r].sources.empty();
+  }
+  // Then the same rows for the detecting pass, holding only the rules whose
+  // match calls for the locating pass: rules that raise findings on their own,
+  // and the signals that other rules wait for (`when`). A text where only
+  // context markers, other signals or rules waiting for an absent signal
+  // match has no finding, and gets no second pass.
+  std::vector<unsigned char> triggers(rule_count, 0);
+  for (std::size_t r = 0; r < rule_count; ++r) {
+    const Rule& rule = rules.rules[r];
+    triggers[r] = !rule.is_signal() && !rule.is_context() && rule.when.empty();
+    for (const auto& other : rules.rules) {
+      if (rule.is_signal() &&
+          std::find(other.when.begin(), other.when.end(), rule.signal) != other.when.end()) {
+        triggers[r] = 1;
+      }
+    }
+  }
+  const std::size_t rows = engine->applies_.size();
+  for (std::size_t row = 0; row < rows; ++row) {
+    auto detect_row = engine->applies_[row];
+    for (std::size_t r = 0; r < rule_count; ++r) detect_row[r] = detect_row[r] && triggers[r];
+    engine->applies_.push_back(std::move(detect_row));
   }
   engine->rules_ = std::move(rules);
   engine->database_ = std::move(database);
@@ -254,7 +275,7 @@ Result<std::vector<RuleMatch>> RuleEngine::match(std::string_view normalized_tex
     const std::vector<std::size_t>* pattern_rule;
     const std::vector<unsigned char>* applies;
     bool any = false;
-  } detected{&pattern_rule_, collector.applies};
+  } detected{&pattern_rule_, &applies_[source_row + kSources.size() + 1]};
   auto on_detect = [](unsigned int id, unsigned long long, unsigned long long, unsigned int,
                       void* context) -> int {
     auto& state = *static_cast<Detected*>(context);
@@ -273,9 +294,9 @@ Result<std::vector<RuleMatch>> RuleEngine::match(std::string_view normalized_tex
       // address this one now has: size it for this one and scan again.
       scratch = scratch_for(database, true);
       if (!scratch) return HS_NOMEM;
-      status = hs_scan(database, normalized_text.data(),
-                       static_cast<unsigned int>(normalized_text.size()), 0, scratch, handler,
-                       context);
+      status =
+          hs_scan(database, normalized_text.data(),
+                  static_cast<unsigned int>(normalized_text.size()), 0, scratch, handler, context);
     }
     return status;
   };

@@ -19,7 +19,8 @@ bool inside_single_quotes(std::string_view before) {
     if (before[i] != '\'') continue;
     const char previous = i > 0 ? before[i - 1] : ' ';
     const char next = i + 1 < before.size() ? before[i + 1] : ' ';
-    const bool after_space = previous == ' ' || previous == '(' || previous == '[' || previous == ':';
+    const bool after_space =
+        previous == ' ' || previous == '(' || previous == '[' || previous == ':';
     const bool before_letter = (next | 0x20) >= 'a' && (next | 0x20) <= 'z';
     if (after_space && before_letter) {
       ++open;
@@ -50,8 +51,7 @@ bool inside_quotation(std::string_view text, std::size_t at) {
   const std::size_t from = at > kQuoteWindow ? at - kQuoteWindow : 0;
   const std::string_view before = text.substr(from, at - from);
   return count(before, "\"") % 2 == 1 || count(before, "`") % 2 == 1 ||
-         inside_single_quotes(before) ||
-         count(before, "\u201e") > count(before, "\u201c") ||
+         inside_single_quotes(before) || count(before, "\u201e") > count(before, "\u201c") ||
          count(before, "\u201c") > count(before, "\u201d") ||
          count(before, "\u00ab") > count(before, "\u00bb") ||
          count(before, "\u300c") > count(before, "\u300d") ||

@@ -159,8 +159,9 @@ class RuleReader {
     if (const auto found = object.find("raise"); found != object.end()) {
       const std::string at = pointer + "/raise";
       if (!found->is_object()) {
-        return error(at, "must be an object such as {\"signals\": [\"addressee\"], \"min\": 1, "
-                         "\"severity\": \"high\", \"confidence\": 0.85}");
+        return error(at,
+                     "must be an object such as {\"signals\": [\"addressee\"], \"min\": 1, "
+                     "\"severity\": \"high\", \"confidence\": 0.85}");
       }
       for (const auto& [key, value] : found->items()) {
         if (key != "signals" && key != "min" && key != "severity" && key != "confidence") {

@@ -72,8 +72,8 @@ class ScanPipeline {
   std::vector<LayerKind> layer_kinds() const;
 
  private:
-  LayerReport run_rules(std::string_view text, std::string_view source,
-                        NormalizedText& normalized, std::vector<std::size_t>& rule_of) const;
+  LayerReport run_rules(std::string_view text, std::string_view source, NormalizedText& normalized,
+                        std::vector<std::size_t>& rule_of) const;
 
   PipelineSettings settings_;
   Normalizer normalizer_;

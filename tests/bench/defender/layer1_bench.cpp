@@ -7,6 +7,8 @@
 // against loading them from the cache. Then large inputs made to be slow:
 // near-misses, base64-looking runs, letter-spacing (linear time or not).
 // Usage: defender_layer1_bench [rules.json] [seconds per row]
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -16,7 +18,6 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "openclawd/defender/build_pipeline.hpp"
@@ -79,8 +80,8 @@ void large(const ScanPipeline& pipeline, const char* name, const std::string& te
   const auto result = pipeline.scan(text, "web_fetch");
   const double seconds = thread_cpu_seconds() - start;
   std::printf("%-30s %7.1f MB/s CPU (%zu bytes, %zu findings, %s)\n", name,
-              static_cast<double>(text.size()) / 1e6 / seconds, text.size(),
-              result.findings.size(), std::string(to_string(result.action)).c_str());
+              static_cast<double>(text.size()) / 1e6 / seconds, text.size(), result.findings.size(),
+              std::string(to_string(result.action)).c_str());
 }
 
 }  // namespace
@@ -90,8 +91,8 @@ int main(int argc, char** argv) {
   const std::string rules = argc > 1 ? argv[1] : source_dir + "/policies/defender/rules.json";
   const double seconds = argc > 2 ? std::strtod(argv[2], nullptr) : 3.0;
   const auto messages = load_messages(source_dir + "/tests/bench/defender/messages.jsonl");
-  const auto cache = std::filesystem::temp_directory_path() /
-                     ("ocd-defender-bench-" + std::to_string(::getpid()));
+  const auto cache =
+      std::filesystem::temp_directory_path() / ("ocd-defender-bench-" + std::to_string(::getpid()));
 
   PipelineBuildSettings settings;
   settings.rules = rules;
@@ -109,9 +110,10 @@ int main(int argc, char** argv) {
   const double warm_seconds = seconds_since(start);
   std::filesystem::remove_all(cache);
   const ScanPipeline& pipeline = *built->pipeline;
-  std::printf("rules: %zu patterns; build_pipeline %.0f ms compiling, %.1f ms from the cache (%s)\n",
-              pipeline.rules().pattern_count(), cold * 1e3, warm_seconds * 1e3,
-              warm ? ((*warm).pipeline->rules().loaded_from_cache() ? "hit" : "miss") : "failed");
+  std::printf(
+      "rules: %zu patterns; build_pipeline %.0f ms compiling, %.1f ms from the cache (%s)\n",
+      pipeline.rules().pattern_count(), cold * 1e3, warm_seconds * 1e3,
+      warm ? ((*warm).pipeline->rules().loaded_from_cache() ? "hit" : "miss") : "failed");
 
   std::size_t flagged = 0;
   for (const auto& m : messages) flagged += pipeline.scan(m, "tool_result").flagged();

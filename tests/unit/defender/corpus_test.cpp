@@ -17,7 +17,7 @@ namespace openclawd::defender {
 namespace {
 
 // Set from the measured held-out figures (docs/defender.md).
-constexpr double kHeldOutAttacksFloor = 64.0;  // measured 44/68 = 64.7%
+constexpr double kHeldOutAttacksFloor = 64.0;   // measured 44/68 = 64.7%
 constexpr double kHeldOutBenignCeiling = 10.5;  // measured 6/60 = 10.0%
 
 struct Sample {
@@ -57,16 +57,16 @@ Figures run(const ScanPipeline& pipeline, const std::vector<Sample>& samples, co
     hits += stopped;
     ++total;
     if (stopped == report_stopped) {
-      std::cout << what << " " << sample.id << " (" << sample.kind << ", " << sample.language
-                << ")" << (stopped ? ": " + result.findings.front().rule : "") << "\n";
+      std::cout << what << " " << sample.id << " (" << sample.kind << ", " << sample.language << ")"
+                << (stopped ? ": " + result.findings.front().rule : "") << "\n";
     }
   }
   return figures;
 }
 
 void print(const char* name, const Figures& figures) {
-  std::cout << name << ": " << figures.stopped << "/" << figures.total << " = "
-            << figures.percent() << "%\n";
+  std::cout << name << ": " << figures.stopped << "/" << figures.total << " = " << figures.percent()
+            << "%\n";
   for (const auto& [kind, counts] : figures.by_kind) {
     std::cout << "  " << kind << ": " << counts.first << "/" << counts.second << "\n";
   }

@@ -202,9 +202,9 @@ TEST(Normalizer, FastPathEqualsTheIcuPathOnEveryFixtureText) {
   const char* root = std::getenv("OPENCLAWD_SOURCE_DIR");
   const std::filesystem::path source = root ? root : OPENCLAWD_TEST_SOURCE_DIR;
   std::size_t texts = 0;
-  for (const auto& file : {"tests/fixtures/defender/attacks.jsonl",
-                           "tests/fixtures/defender/benign.jsonl",
-                           "tests/bench/defender/messages.jsonl"}) {
+  for (const auto& file :
+       {"tests/fixtures/defender/attacks.jsonl", "tests/fixtures/defender/benign.jsonl",
+        "tests/bench/defender/messages.jsonl"}) {
     std::ifstream in(source / file);
     ASSERT_TRUE(in.good()) << file;
     for (std::string line; std::getline(in, line);) {
@@ -224,7 +224,10 @@ TEST(Normalizer, FastPathEqualsTheIcuPathOnEdgeCases) {
         std::string("e.g. U.S.A. i.e."), std::string("\xD1\x96gn\xD0\xBEre \xD0\xB0\xD0\xB1"),
         std::string("caf\x65\xCC\x81 \xCC\x81start"), std::string("\xEA\xB0\x80\xE1\x86\xA8"),
         std::string("\xEF\xAC\x81 \xEF\xB7\xBA"), std::string("\xFF\xFE\x80 bad"),
-        std::string("tab\tnew\nline  \xC2\xA0 spaces"), std::string("\xC2\xB7 a\xC2\xB7" "b\xC2\xB7" "c"),
+        std::string("tab\tnew\nline  \xC2\xA0 spaces"),
+        std::string("\xC2\xB7 a\xC2\xB7"
+                    "b\xC2\xB7"
+                    "c"),
         std::string("\xF3\xA0\x81\xA1\xF0\x9F\x98\x80 emoji"), std::string(5000, 'x')}) {
     expect_same_paths(normalizer, text, text.substr(0, 20));
   }
