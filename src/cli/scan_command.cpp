@@ -9,6 +9,8 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "openclawd/config/config.hpp"
+#include "openclawd/core/log.hpp"
+#include "openclawd/defender/build_pipeline.hpp"
 #include "openclawd/defender/scan.hpp"
 
 namespace openclawd::cli {
@@ -24,31 +26,73 @@ struct ScanOptions {
   bool jsonl = false;
   std::string rules;
   std::string config;
-  std::string socket;  // control socket; empty: the default config's
-  bool local = false;  // never ask the daemon
-  std::size_t max_bytes = defender::PipelineSettings{}.max_input_bytes;
+  std::string socket;                    // control socket; empty: the default config's
+  bool local = false;                    // never ask the daemon
+  std::optional<std::size_t> max_bytes;  // else the config's, else the built-in cap
+  std::string rules_cache;               // compiled rules cache directory
+  bool no_rules_cache = false;
 };
 
-// --rules, else the config's defender.rules, else $OPENCLAWD_DEFENDER_RULES,
-// else the installed policy.
-Result<std::filesystem::path> rules_path(const ScanOptions& options) {
-  if (!options.rules.empty()) return std::filesystem::path(options.rules);
-  if (!options.config.empty()) {
-    auto config = config::load_config(options.config);
+// $XDG_CACHE_HOME/openclawd/defender, else ~/.cache/openclawd/defender; empty
+// when neither is known (then the rules are compiled at every start).
+std::filesystem::path default_rules_cache() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/') {
+    return std::filesystem::path(xdg) / "openclawd" / "defender";
+  }
+  if (const char* home = std::getenv("HOME"); home && *home == '/') {
+    return std::filesystem::path(home) / ".cache" / "openclawd" / "defender";
+  }
+  return {};
+}
+
+Result<config::Config> load_config_file(const std::string& path) {
+  auto config = config::load_config(path);
+  if (!config) return config.error();
+  if (config->defender.rules.empty()) {
+    return make_error(path + ": /defender/rules is not set; set it or pass --rules");
+  }
+  return config;
+}
+
+// What the scan runs, through the same build_pipeline as the daemon:
+// --rules R: Layer 1 with R. --config F: every layer the daemon with F runs.
+// Else $OPENCLAWD_DEFENDER_RULES (Layer 1), else the default config when there
+// is one (what the daemon would run), else the installed rules.
+Result<defender::PipelineBuildSettings> pipeline_settings(const ScanOptions& options) {
+  defender::PipelineBuildSettings settings;
+  if (!options.rules.empty()) {
+    settings.rules = options.rules;
+  } else if (!options.config.empty()) {
+    auto config = load_config_file(options.config);
     if (!config) return config.error();
-    if (config->defender.rules.empty()) {
-      return make_error(options.config + ": /defender/rules is not set; set it or pass --rules");
-    }
-    return config->defender.rules;
+    settings = defender::pipeline_build_settings(*config);
+  } else if (const char* from_env = std::getenv("OPENCLAWD_DEFENDER_RULES");
+             from_env && *from_env) {
+    settings.rules = from_env;
+  } else if (std::filesystem::exists(config::kDefaultConfigPath)) {
+    auto config = load_config_file(config::kDefaultConfigPath);
+    if (!config) return config.error();
+    settings = defender::pipeline_build_settings(*config);
+  } else {
+    settings.rules = OPENCLAWD_DEFAULT_DEFENDER_RULES;
   }
-  if (const char* from_env = std::getenv("OPENCLAWD_DEFENDER_RULES"); from_env && *from_env) {
-    return std::filesystem::path(from_env);
-  }
-  return std::filesystem::path(OPENCLAWD_DEFAULT_DEFENDER_RULES);
+  if (options.max_bytes) settings.pipeline.max_input_bytes = *options.max_bytes;
+  // The CLI keeps its own cache: the daemon's state_dir may not be writable here.
+  settings.rules_cache_dir = options.no_rules_cache ? std::filesystem::path()
+                             : !options.rules_cache.empty()
+                                 ? std::filesystem::path(options.rules_cache)
+                                 : default_rules_cache();
+  return settings;
 }
 
 void print_human(const defender::ScanResult& result) {
   std::cout << "action: " << defender::to_string(result.action) << "\n";
+  std::cout << "layers:";
+  for (const auto& layer : result.layers) {
+    std::cout << " " << layer.layer
+              << (layer.ran ? " (ran)" : " (skipped: " + layer.skip_reason + ")");
+  }
+  std::cout << "\n";
   if (!result.rejected.empty()) std::cout << "rejected: " << result.rejected << "\n";
   for (const auto& finding : result.findings) {
     std::cout << "  " << finding.rule << " (" << finding.category << ", "
@@ -161,6 +205,9 @@ int scan_lines(const defender::ScanPipeline& pipeline, const ScanOptions& option
 }
 
 int run_scan(const ScanOptions& options) {
+  // stdout carries the results (--json, --jsonl): log lines go to stderr, and
+  // only warnings (an unwritable rules cache) and errors.
+  log::init("openclawd", log::Sink::stderr_only, "warn");
   if (!defender::is_known_source(options.source)) {
     std::cerr << "openclawd scan: unknown --source \"" << options.source
               << "\"; use discord_message, tool_result, web_fetch, email, outbound_message or "
@@ -177,19 +224,18 @@ int run_scan(const ScanOptions& options) {
   if (try_daemon) {
     if (auto exit_code = scan_with_daemon(options, text)) return *exit_code;
   }
-  auto path = rules_path(options);
-  if (!path) {
-    std::cerr << "openclawd scan: " << path.error().message << "\n";
+  auto settings = pipeline_settings(options);
+  if (!settings) {
+    std::cerr << "openclawd scan: " << settings.error().message << "\n";
     return kExitError;
   }
-  defender::PipelineSettings settings;
-  settings.max_input_bytes = options.max_bytes;
-  auto pipeline = defender::ScanPipeline::from_rules_file(*path, settings);
-  if (!pipeline) {
-    std::cerr << "openclawd scan: " << pipeline.error().message << "\n";
+  auto built = defender::build_pipeline(*settings);
+  if (!built) {
+    std::cerr << "openclawd scan: " << built.error().message << "\n";
     return kExitError;
   }
-  return options.jsonl ? scan_lines(**pipeline, options) : scan_one(**pipeline, options, text);
+  const auto& pipeline = *built->pipeline;
+  return options.jsonl ? scan_lines(pipeline, options) : scan_one(pipeline, options, text);
 }
 
 }  // namespace
@@ -208,17 +254,26 @@ void add_scan_command(CLI::App& app, int& exit_code) {
   scan->add_flag(
       "--jsonl", options->jsonl,
       "Read one {\"id\",\"text\",\"source\"} object per line, write one result per line");
-  auto* rules =
-      scan->add_option("--rules", options->rules, "Rules file (policies/defender/rules.json)");
-  scan->add_option("--config", options->config, "Take defender.rules from this config file")
+  auto* rules = scan->add_option("--rules", options->rules,
+                                 "Rules file (policies/defender/rules.json): Layer 1 only");
+  scan->add_option("--config", options->config,
+                   "Run every layer the daemon with this config runs (rules, classifiers, judge)")
       ->excludes(rules);
   scan->add_option("-s,--socket", options->socket,
                    "Control socket of the daemon to ask (default: from the default config)");
   scan->add_flag("--local", options->local,
                  "Scan in this process even when a daemon is running (rules: --rules, "
-                 "$OPENCLAWD_DEFENDER_RULES or the installed policy)");
-  scan->add_option("--max-bytes", options->max_bytes, "Reject texts longer than this")
-      ->capture_default_str();
+                 "$OPENCLAWD_DEFENDER_RULES, the default config's layers or the installed "
+                 "policy)");
+  scan->add_option("--max-bytes", options->max_bytes,
+                   "Reject texts longer than this (default: the config's, else 1 MiB)");
+  auto* cache =
+      scan->add_option("--rules-cache", options->rules_cache,
+                       "Directory of the compiled rules cache (default "
+                       "$XDG_CACHE_HOME/openclawd/defender or ~/.cache/openclawd/defender)");
+  scan->add_flag("--no-rules-cache", options->no_rules_cache,
+                 "Compile the rules at this start, read and write no cache")
+      ->excludes(cache);
   scan->callback([options, &exit_code] { exit_code = run_scan(*options); });
 }
 

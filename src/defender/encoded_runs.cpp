@@ -9,6 +9,28 @@
 namespace openclawd::defender {
 namespace {
 
+// Byte classes for the run scan (a table lookup per byte: every byte of every
+// text goes through it).
+constexpr unsigned char kBase64 = 1;
+constexpr unsigned char kHex = 2;
+constexpr std::array<unsigned char, 256> kClasses = [] {
+  std::array<unsigned char, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    unsigned char bits = 0;
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+        c == '-' || c == '/' || c == '_') {
+      bits |= kBase64;
+    }
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) bits |= kHex;
+    table[static_cast<std::size_t>(c)] = bits;
+  }
+  return table;
+}();
+
+inline unsigned char byte_class(char c) {
+  return kClasses[static_cast<unsigned char>(c)];
+}
+
 int base64_value(unsigned char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
@@ -119,17 +141,20 @@ std::vector<EncodedRun> find_encoded_runs(std::string_view text,
         continue;
       }
     }
-    if (base64_value(c) < 0) {
+    if (!(byte_class(text[i]) & kBase64)) {
       ++i;
       continue;
     }
     // A maximal run of base64 characters (hex digits are a subset).
     std::size_t end = i;
-    bool all_hex = true;
-    while (end < text.size() && base64_value(static_cast<unsigned char>(text[end])) >= 0) {
-      all_hex = all_hex && hex_value(static_cast<unsigned char>(text[end])) >= 0;
+    unsigned char all = kBase64 | kHex;
+    while (end < text.size()) {
+      const unsigned char bits = byte_class(text[end]);
+      if (!(bits & kBase64)) break;
+      all &= bits;
       ++end;
     }
+    const bool all_hex = (all & kHex) != 0;
     const std::string_view run = text.substr(i, end - i);
     std::size_t run_end = end;
     while (run_end < text.size() && text[run_end] == '=' && run_end - end < 2) ++run_end;

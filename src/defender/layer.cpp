@@ -34,6 +34,18 @@ std::string_view to_string(Action action) {
   return "allow";
 }
 
+std::string_view to_string(LayerKind kind) {
+  switch (kind) {
+    case LayerKind::rules:
+      return "rules";
+    case LayerKind::classifier:
+      return "classifier";
+    case LayerKind::judge:
+      return "judge";
+  }
+  return "rules";
+}
+
 std::optional<Severity> parse_severity(std::string_view text) {
   for (const auto severity :
        {Severity::low, Severity::medium, Severity::high, Severity::critical}) {

@@ -33,36 +33,31 @@ LayerReport skipped(std::string_view name, std::string reason) {
 
 ScanPipeline::ScanPipeline(PipelineSettings settings, Normalizer normalizer,
                            std::shared_ptr<const RuleEngine> rules,
-                           std::unique_ptr<Layer> classifier, std::unique_ptr<Layer> judge)
+                           std::vector<PipelineLayer> layers)
     : settings_(settings),
       normalizer_(std::move(normalizer)),
       rules_(std::move(rules)),
-      classifier_(std::move(classifier)),
-      judge_(std::move(judge)) {}
+      layers_(std::move(layers)) {}
 
-Result<std::unique_ptr<ScanPipeline>> ScanPipeline::from_rules_file(
-    const std::filesystem::path& rules_path, PipelineSettings settings) {
-  auto normalizer = Normalizer::create(settings.normalizer);
-  if (!normalizer) return normalizer.error();
-  auto rules = load_rules_file(rules_path);
-  if (!rules) return rules.error();
-  auto engine = RuleEngine::compile(std::move(*rules), *normalizer);
-  if (!engine) return engine.error().context(rules_path.string());
-  return std::make_unique<ScanPipeline>(settings, std::move(*normalizer), std::move(*engine));
+std::vector<LayerKind> ScanPipeline::layer_kinds() const {
+  std::vector<LayerKind> kinds = {LayerKind::rules};
+  for (const auto& entry : layers_) kinds.push_back(entry.kind);
+  return kinds;
 }
 
 LayerReport ScanPipeline::run_rules(std::string_view text, std::string_view source,
-                                    NormalizedText& normalized) const {
+                                    NormalizedText& normalized,
+                                    std::vector<std::size_t>& rule_of) const {
   const auto start = Clock::now();
   LayerReport report;
-  report.layer = "rules";
+  report.layer = std::string(to_string(LayerKind::rules));
   report.ran = true;
-  normalized = normalizer_.normalize(text);
+  normalizer_.normalize(text, normalized);
   auto matches = rules_->match(normalized.text, source);
   if (!matches) {
     report.error = matches.error().message;
   } else {
-    report.findings = rule_findings(rules_->rules(), *matches, normalized, text);
+    report.findings = rule_findings(rules_->rules(), *matches, normalized, text, rule_of);
   }
   report.duration = since(start);
   return report;
@@ -84,10 +79,18 @@ ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
     return result;
   }
 
-  NormalizedText normalized;
-  result.layers.push_back(run_rules(text, source, normalized));
+  // Per thread and reused: the normalized text is the largest buffer of a scan.
+  thread_local NormalizedText normalized;
+  std::vector<std::size_t> rule_of;  // rule index of each Layer 1 finding
+  result.layers.push_back(run_rules(text, source, normalized, rule_of));
   auto& findings = result.findings;
-  for (auto finding : result.layers.back().findings) findings.push_back(std::move(finding));
+  // Where each finding of `findings` is in result.layers: (layer, index).
+  std::vector<std::pair<std::size_t, std::size_t>> found_in;
+  for (std::size_t k = 0; k < result.layers.back().findings.size(); ++k) {
+    findings.push_back(result.layers.back().findings[k]);
+    found_in.emplace_back(0, k);
+  }
+  const std::size_t rule_findings_count = findings.size();
   if (!result.layers.back().error.empty()) {
     // Layer 1 could not look at the text: never let it through unscanned.
     result.action = Action::block;
@@ -102,7 +105,28 @@ ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
     }
   }
 
-  auto run_layer = [&](Layer& layer) {
+  for (const auto& entry : layers_) {
+    Layer& layer = *entry.layer;
+    if (early_exit || !result.rejected.empty()) {
+      result.layers.push_back(
+          skipped(layer.name(), "early exit: Layer 1 blocked on a critical rule"));
+      continue;
+    }
+    if (entry.kind == LayerKind::judge) {
+      const double best = best_confidence(findings, result.layers);
+      // Tool calls go to the judge whatever the band: it checks dangerous ones
+      // for intent alignment and applies the band to the others itself.
+      if (source != "tool_call" &&
+          (best < settings_.escalation_low || best >= settings_.escalation_high)) {
+        result.layers.push_back(
+            skipped(layer.name(), "best confidence outside the escalation band"));
+        continue;
+      }
+    }
+    if (Clock::now() >= deadline) {
+      result.layers.push_back(skipped(layer.name(), "time budget exhausted"));
+      continue;
+    }
     LayerInput input;
     input.original_text = text;
     input.normalized_text = normalized.main_text();
@@ -117,36 +141,11 @@ ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
     // A layer may decline on its own terms (its band, disabled): keep its reason.
     if (report.skip_reason.empty()) report.ran = true;
     if (report.duration.count() == 0) report.duration = since(layer_start);
-    for (const auto& finding : report.findings) findings.push_back(finding);
+    for (std::size_t k = 0; k < report.findings.size(); ++k) {
+      findings.push_back(report.findings[k]);
+      found_in.emplace_back(result.layers.size(), k);
+    }
     result.layers.push_back(std::move(report));
-  };
-
-  if (classifier_) {
-    if (early_exit || !result.rejected.empty()) {
-      result.layers.push_back(
-          skipped(classifier_->name(), "early exit: Layer 1 blocked on a critical rule"));
-    } else if (Clock::now() >= deadline) {
-      result.layers.push_back(skipped(classifier_->name(), "time budget exhausted"));
-    } else {
-      run_layer(*classifier_);
-    }
-  }
-  if (judge_) {
-    const double best = best_confidence(findings, result.layers);
-    if (early_exit || !result.rejected.empty()) {
-      result.layers.push_back(
-          skipped(judge_->name(), "early exit: Layer 1 blocked on a critical rule"));
-    } else if (source != "tool_call" &&
-               (best < settings_.escalation_low || best >= settings_.escalation_high)) {
-      // Tool calls go to the judge whatever the band: it checks dangerous ones
-      // for intent alignment and applies the band to the others itself.
-      result.layers.push_back(
-          skipped(judge_->name(), "best confidence outside the escalation band"));
-    } else if (Clock::now() >= deadline) {
-      result.layers.push_back(skipped(judge_->name(), "time budget exhausted"));
-    } else {
-      run_layer(*judge_);
-    }
   }
 
   // Actions: the rule's own, else the source's table by severity; the text gets
@@ -157,13 +156,9 @@ ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
       result.layers.begin(), result.layers.end(),
       [](const LayerReport& layer) { return layer.ran && layer.verdict == Verdict::benign; });
   std::vector<Redaction> redactions;
-  for (auto& finding : findings) {
-    const Rule* rule = nullptr;
-    if (finding.layer == "rules") {
-      for (const auto& candidate : rules_->rules().rules) {
-        if (candidate.id == finding.rule) rule = &candidate;
-      }
-    }
+  for (std::size_t k = 0; k < findings.size(); ++k) {
+    auto& finding = findings[k];
+    const Rule* rule = k < rule_findings_count ? &rules_->rules().rules[rule_of[k]] : nullptr;
     finding.action =
         rule && rule->action ? *rule->action : policy.action_for(source, finding.severity);
     if (judge_lowered && finding.severity != Severity::critical) {
@@ -177,16 +172,7 @@ ScanResult ScanPipeline::scan(std::string_view text, std::string_view source,
       }
     }
     result.action = std::max(result.action, finding.action);
-  }
-  for (auto& layer : result.layers) {
-    for (auto& layer_finding : layer.findings) {
-      for (const auto& finding : findings) {
-        if (finding.layer == layer_finding.layer && finding.rule == layer_finding.rule &&
-            finding.begin == layer_finding.begin) {
-          layer_finding.action = finding.action;
-        }
-      }
-    }
+    result.layers[found_in[k].first].findings[found_in[k].second].action = finding.action;
   }
   if (result.action == Action::sanitize) result.sanitized = apply_redactions(text, redactions);
   result.duration = since(start);

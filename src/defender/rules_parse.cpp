@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "openclawd/defender/decision_log.hpp"
 #include "openclawd/defender/rules.hpp"
 
 namespace openclawd::defender {
@@ -79,8 +80,9 @@ class RuleReader {
   Result<Rule> rule(const json& object, const std::string& pointer) const {
     if (!object.is_object()) return error(pointer, "each rule must be an object");
     static const std::set<std::string> known_keys = {
-        "id",      "category",    "severity", "confidence",  "patterns",       "languages",
-        "sources", "description", "action",   "replacement", "redact_evidence"};
+        "id",      "category",    "severity", "confidence",  "patterns",        "languages",
+        "sources", "description", "action",   "replacement", "redact_evidence", "signal",
+        "when",    "raise",       "unless"};
     for (const auto& [key, value] : object.items()) {
       if (!known_keys.count(key))
         return error(pointer + "/" + key, "unknown key; remove it (typo?)");
@@ -141,6 +143,55 @@ class RuleReader {
     if (const auto found = object.find("redact_evidence"); found != object.end()) {
       if (!found->is_boolean()) return error(pointer + "/redact_evidence", "must be true or false");
       rule.redact_evidence = found->get<bool>();
+    }
+    auto signal = string(object, pointer, "signal", rule.is_signal());
+    if (!signal) return signal.error();
+    if (!signal->empty() && !rule.is_signal()) {
+      return error(pointer + "/signal", "only rules of category \"signal\" mark a signal");
+    }
+    rule.signal = *signal;
+    auto when = strings(object, pointer, "when", false);
+    if (!when) return when.error();
+    rule.when = std::move(*when);
+    auto unless = strings(object, pointer, "unless", false);
+    if (!unless) return unless.error();
+    rule.unless = std::move(*unless);
+    if (const auto found = object.find("raise"); found != object.end()) {
+      const std::string at = pointer + "/raise";
+      if (!found->is_object()) {
+        return error(at,
+                     "must be an object such as {\"signals\": [\"addressee\"], \"min\": 1, "
+                     "\"severity\": \"high\", \"confidence\": 0.85}");
+      }
+      for (const auto& [key, value] : found->items()) {
+        if (key != "signals" && key != "min" && key != "severity" && key != "confidence") {
+          return error(at + "/" + key, "unknown key; use signals, min, severity, confidence");
+        }
+      }
+      Rule::Raise raise;
+      auto signals = strings(*found, at, "signals", true);
+      if (!signals) return signals.error();
+      raise.signals = std::move(*signals);
+      if (const auto min = found->find("min"); min != found->end()) {
+        if (!min->is_number_unsigned() || min->get<std::size_t>() < 1 ||
+            min->get<std::size_t>() > raise.signals.size()) {
+          return error(at + "/min", "must be a whole number from 1 to the number of signals");
+        }
+        raise.min = min->get<std::size_t>();
+      }
+      auto severity_text = string(*found, at, "severity", true);
+      if (!severity_text) return severity_text.error();
+      const auto severity = parse_severity(*severity_text);
+      if (!severity) return error(at + "/severity", "use low, medium, high or critical");
+      raise.severity = *severity;
+      if (const auto confidence = found->find("confidence"); confidence != found->end()) {
+        if (!confidence->is_number() || confidence->get<double>() < 0.0 ||
+            confidence->get<double>() > 1.0) {
+          return error(at + "/confidence", "must be a number from 0 to 1");
+        }
+        raise.confidence = confidence->get<double>();
+      }
+      rule.raise = std::move(raise);
     }
     return rule;
   }
@@ -207,6 +258,25 @@ Result<RuleSet> parse_rules(std::string_view json_text, std::string_view origin)
     }
     set.rules.push_back(std::move(*rule));
   }
+  std::set<std::string> signals;
+  for (const auto& rule : set.rules) {
+    if (rule.is_signal()) signals.insert(rule.signal);
+  }
+  for (std::size_t i = 0; i < set.rules.size(); ++i) {
+    const auto& rule = set.rules[i];
+    std::vector<std::pair<std::string, const std::vector<std::string>*>> uses = {
+        {"when", &rule.when}, {"unless", &rule.unless}};
+    if (rule.raise) uses.emplace_back("raise/signals", &rule.raise->signals);
+    for (const auto& [key, names] : uses) {
+      for (std::size_t k = 0; k < names->size(); ++k) {
+        if (!signals.count((*names)[k])) {
+          return reader.error("/rules/" + std::to_string(i) + "/" + key + "/" + std::to_string(k),
+                              "no rule of category \"signal\" marks \"" + (*names)[k] +
+                                  "\"; add one or fix the name");
+        }
+      }
+    }
+  }
   for (const auto& [key, value] : document.items()) {
     if (key != "version" && key != "rules" && key != "actions" && key != "description") {
       return reader.error("/" + key, "unknown key; use version, description, actions, rules");
@@ -223,7 +293,9 @@ Result<RuleSet> load_rules_file(const std::filesystem::path& path) {
   }
   std::ostringstream content;
   content << file.rdbuf();
-  return parse_rules(content.str(), path.string());
+  auto rules = parse_rules(content.str(), path.string());
+  if (rules) rules->source_sha256 = sha256_hex(content.str());
+  return rules;
 }
 
 }  // namespace openclawd::defender

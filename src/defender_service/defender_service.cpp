@@ -3,10 +3,8 @@
 #include <fmt/format.h>
 
 #include "http_api.hpp"
-#include "openclawd/classifier/layer.hpp"
 #include "openclawd/core/log.hpp"
 #include "openclawd/judge/judge.hpp"
-#include "openclawd/judge/judge_layer.hpp"
 #include "scan_core.hpp"
 
 namespace openclawd::defender_service {
@@ -44,10 +42,6 @@ void register_scan_command(control::CommandRegistry& commands, std::shared_ptr<S
 Result<std::unique_ptr<DefenderService>> DefenderService::create(
     boost::asio::io_context& io, DefenderServiceSettings settings,
     control::CommandRegistry& commands) {
-  if (settings.rules.empty()) {
-    return make_error(
-        "defender: /defender/rules is not set; point it at policies/defender/rules.json");
-  }
   std::shared_ptr<defender::DecisionLog> log;
   if (!settings.log.file.empty()) {
     auto opened = defender::DecisionLog::open(settings.log);
@@ -55,47 +49,21 @@ Result<std::unique_ptr<DefenderService>> DefenderService::create(
     log = std::move(*opened);
   }
 
-  std::shared_ptr<judge::Judge> judge;
-  std::unique_ptr<defender::Layer> judge_layer;
-  if (settings.judge_enabled) {
-    // Every call the judge makes goes to the decision log (hash, never text).
-    judge::DecisionSink sink;
-    if (log) {
-      sink = [log](const judge::JudgeCallRecord& record) {
-        auto line = judge::to_json(record);
-        line["type"] = "judge_call";
-        if (auto written = log->append(line); !written) {
-          spdlog::error("defender: {}", written.error().message);
-        }
-      };
-    }
-    auto made = judge::make_judge(settings.judge, std::move(sink));
-    if (!made) return made.error().context("defender.judge");
-    judge = std::move(*made);
-    judge_layer = std::make_unique<judge::JudgeLayer>(judge);
-    spdlog::info("defender: LLM judge enabled ({} at {})", settings.judge.model,
-                 settings.judge.base_url);
+  // Every call the judge makes goes to the decision log (hash, never text).
+  judge::DecisionSink sink;
+  if (log) {
+    sink = [log](const judge::JudgeCallRecord& record) {
+      auto line = judge::to_json(record);
+      line["type"] = "judge_call";
+      if (auto written = log->append(line); !written) {
+        spdlog::error("defender: {}", written.error().message);
+      }
+    };
   }
-
-  // Layer 2: in-process models load (memory-mapped) here, so a broken model
-  // directory is a startup error, not a failure on the first scan.
-  config::DefenderConfig classifier_config;
-  classifier_config.classifiers = settings.classifiers;
-  auto classifier_layer = defender::make_classifier_layer(classifier_config);
-  if (!classifier_layer) return classifier_layer.error();
-  if (*classifier_layer) {
-    spdlog::info("defender: {} ML classifier(s) as Layer 2", settings.classifiers.size());
-  }
-
-  auto normalizer = defender::Normalizer::create(settings.pipeline.normalizer);
-  if (!normalizer) return normalizer.error().context("defender");
-  auto rules = defender::load_rules_file(settings.rules);
-  if (!rules) return rules.error().context("defender.rules");
-  auto engine = defender::RuleEngine::compile(std::move(*rules), *normalizer);
-  if (!engine) return engine.error().context(settings.rules.string());
-  auto pipeline = std::make_unique<defender::ScanPipeline>(
-      settings.pipeline, std::move(*normalizer), std::move(*engine), std::move(*classifier_layer),
-      std::move(judge_layer));
+  auto built = defender::build_pipeline(settings, std::move(sink));
+  if (!built) return built.error();
+  auto pipeline = std::move(built->pipeline);
+  auto judge = std::move(built->judge);
 
   auto core = std::make_shared<ScanCore>(io, std::move(settings), std::move(pipeline),
                                          std::move(log), judge);

@@ -25,17 +25,10 @@ DefenderServiceSettings settings_from_config(const config::Config& config,
                                              std::vector<std::filesystem::path> token_files) {
   const auto& defender = config.defender;
   DefenderServiceSettings settings;
-  settings.rules = defender.rules;
-  settings.pipeline.max_input_bytes = static_cast<std::size_t>(defender.max_input_bytes);
-  settings.pipeline.time_budget = std::chrono::milliseconds(defender.time_budget_ms);
-  // One escalation band for the pipeline and the judge.
-  settings.pipeline.escalation_low = defender.judge.band_low;
-  settings.pipeline.escalation_high = defender.judge.band_high;
+  static_cast<defender::PipelineBuildSettings&>(settings) =
+      defender::pipeline_build_settings(config);
   settings.log.file = defender.log_file;
   settings.log.log_inputs = defender.log_inputs;
-  settings.classifiers = defender.classifiers;
-  settings.judge_enabled = defender.judge.enabled;
-  settings.judge = judge::judge_settings_from(defender.judge);
   settings.max_concurrent_scans = static_cast<std::size_t>(defender.max_concurrent_scans);
   if (defender.listen) {
     ApiSettings api;

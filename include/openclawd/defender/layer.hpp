@@ -23,6 +23,12 @@ enum class Action { allow, log, warn, sanitize, block };
 std::string_view to_string(Severity severity);
 std::string_view to_string(Action action);
 
+// The kinds of layer the pipeline runs, in order. The kind decides when a layer
+// is asked (docs/defender.md "The pipeline"); it is set by whoever builds the
+// pipeline, never read back from a name.
+enum class LayerKind { rules, classifier, judge };
+std::string_view to_string(LayerKind kind);
+
 struct Finding {
   std::string layer;     // "rules", "classifier", "judge"
   std::string rule;      // rule id, or model / judge name

@@ -10,6 +10,11 @@
 // Latin, joins letter-spaced words ("i g n o r e"), folds whitespace runs to
 // one space, and appends decoded base64 / hex / percent-encoded runs (each
 // decoded text normalized again, to a bounded depth).
+//
+// Two paths give the same bytes and the same offset map: `normalize` (ASCII
+// handled without ICU, per-character ICU results cached in the tables, stages
+// done in place in reused buffers) and `normalize_with_icu` (ICU for every code
+// point, the reference the fast path is fuzzed against).
 
 #include <cstddef>
 #include <cstdint>
@@ -57,13 +62,18 @@ class Normalizer {
   static Result<Normalizer> create(NormalizerSettings settings = {});
 
   NormalizedText normalize(std::string_view original) const;
+  // The same into `out`, reusing its buffers (a scan keeps one per thread).
+  void normalize(std::string_view original, NormalizedText& out) const;
+  // The reference path: the same result, computed per code point through ICU.
+  NormalizedText normalize_with_icu(std::string_view original) const;
 
   // Applies the per-character folding of `normalize` to the literal (non-ASCII)
   // characters of a rule pattern so that patterns and text meet in the same form.
   // ASCII characters, and so every regex operator, are left as written.
   std::string fold_pattern(std::string_view pattern) const;
 
-  struct Tables;  // ICU instances and the confusable map (shared, immutable)
+  // ICU instances, the confusable map and the per-character cache (shared).
+  struct Tables;
 
  private:
   Normalizer(NormalizerSettings settings, std::shared_ptr<const Tables> tables)

@@ -38,9 +38,30 @@ struct Rule {
   std::optional<Action> action;            // overrides the severity -> action table
   std::string replacement = "[filtered]";  // what the sanitizer puts in place of a match
   bool redact_evidence = false;            // credentials: never echo the match
+  // Signals (docs/defender.md "Combining signals"): a rule of category
+  // "signal" raises no finding; it marks the text with `signal` (the text
+  // addresses the assistant, names a target such as the system prompt or
+  // secrets, holds a fake boundary or role marker, ...).
+  std::string signal;
+  // Fire only when the text also carries one of these signals; empty: always.
+  std::vector<std::string> when;
+  // With at least `min` of `signals` in the text, the finding is raised to
+  // `severity` and `confidence` (never lowered).
+  struct Raise {
+    std::vector<std::string> signals;
+    std::size_t min = 1;
+    Severity severity = Severity::high;
+    double confidence = 0.85;
+  };
+  std::optional<Raise> raise;
+  // In a text carrying one of these signals (it documents a format, warns
+  // about a command) and not raised, the finding is only warned about: low
+  // severity, confidence in the judge's band.
+  std::vector<std::string> unless;
   // Context rules (category "discussion") raise no finding; they mark texts that
   // talk about attacks, in which quoted non-critical matches are only warned about.
   bool is_context() const { return category == "discussion"; }
+  bool is_signal() const { return category == "signal"; }
 };
 
 // What to do by severity, per source.
@@ -54,6 +75,7 @@ struct ActionPolicy {
 struct RuleSet {
   std::vector<Rule> rules;
   ActionPolicy actions;
+  std::string source_sha256;  // of the file the rules were read from (cache key)
 };
 
 // Parses and validates rules; `origin` names the input in error messages.
@@ -68,13 +90,17 @@ struct RuleMatch {
   std::size_t end = 0;
 };
 
-// Compiled rules. Thread-safe: scratch space is taken from an internal pool.
+// Compiled rules. Thread-safe: each thread scans with scratch space of its own.
 class RuleEngine {
  public:
   // Folds every pattern like the normalizer folds text, then compiles them
   // together. An invalid pattern is reported with its rule id and the reason.
-  static Result<std::shared_ptr<const RuleEngine>> compile(RuleSet rules,
-                                                           const Normalizer& normalizer);
+  // With a `cache_dir`, the compiled database is read from there when one was
+  // made for exactly these rules, this Vectorscan and this CPU, and written
+  // there otherwise (docs/defender.md "Rules cache"); a cache that cannot be
+  // read or written only costs the compile time.
+  static Result<std::shared_ptr<const RuleEngine>> compile(
+      RuleSet rules, const Normalizer& normalizer, const std::filesystem::path& cache_dir = {});
   ~RuleEngine();
   RuleEngine(const RuleEngine&) = delete;
   RuleEngine& operator=(const RuleEngine&) = delete;
@@ -86,6 +112,8 @@ class RuleEngine {
 
   const RuleSet& rules() const { return rules_; }
   std::size_t pattern_count() const { return pattern_rule_.size(); }
+  bool loaded_from_cache() const;
+  const std::string& cache_note() const;  // how the database was obtained
 
   struct Database;
 
@@ -93,6 +121,8 @@ class RuleEngine {
   RuleEngine() = default;
   RuleSet rules_;
   std::vector<std::size_t> pattern_rule_;  // pattern id -> rule index
+  // Per source (kSources order, then unknown sources): does rule r apply?
+  std::vector<std::vector<unsigned char>> applies_;
   std::unique_ptr<Database> database_;
 };
 

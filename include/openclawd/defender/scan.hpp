@@ -1,8 +1,10 @@
 #pragma once
 // The defender's scan pipeline: Layer 1 (normalizer + rules) on every text,
-// then the classifier (Layer 2) unless Layer 1 already blocked on a critical
-// rule, then the judge (Layer 3) only for uncertain texts (the escalation band),
-// all within a time budget. The result says which layers ran and what each said.
+// then each further layer in its order: classifiers (Layer 2) unless Layer 1
+// already blocked on a critical rule, the judge (Layer 3) only for uncertain
+// texts (the escalation band), all within a time budget. The result lists
+// every layer of the pipeline, whether it ran and what it said. Daemon and CLI
+// build it with one function, build_pipeline (build_pipeline.hpp).
 
 #include <chrono>
 #include <cstddef>
@@ -47,33 +49,36 @@ struct ScanResult {
   bool flagged() const { return action == Action::sanitize || action == Action::block; }
 };
 
+// A layer after Layer 1, and the kind that says when the pipeline asks it.
+struct PipelineLayer {
+  LayerKind kind = LayerKind::classifier;
+  std::unique_ptr<Layer> layer;
+};
+
 class ScanPipeline {
  public:
-  // `classifier` and `judge` may be null (not configured). They must be safe to
-  // call from several threads at once: the API runs scans on a worker pool.
+  // `layers` run after Layer 1 in the order given (classifiers before the
+  // judge). They must be safe to call from several threads at once: the API
+  // runs scans on a worker pool.
   ScanPipeline(PipelineSettings settings, Normalizer normalizer,
-               std::shared_ptr<const RuleEngine> rules, std::unique_ptr<Layer> classifier = nullptr,
-               std::unique_ptr<Layer> judge = nullptr);
-
-  // Loads and compiles the rules file, no Layers 2/3.
-  static Result<std::unique_ptr<ScanPipeline>> from_rules_file(const std::filesystem::path& rules,
-                                                               PipelineSettings settings = {});
+               std::shared_ptr<const RuleEngine> rules, std::vector<PipelineLayer> layers = {});
 
   ScanResult scan(std::string_view text, std::string_view source,
                   const nlohmann::json* context = nullptr) const;
 
   const PipelineSettings& settings() const { return settings_; }
   const RuleEngine& rules() const { return *rules_; }
+  // Every layer of this pipeline in order, Layer 1 first.
+  std::vector<LayerKind> layer_kinds() const;
 
  private:
-  LayerReport run_rules(std::string_view text, std::string_view source,
-                        NormalizedText& normalized) const;
+  LayerReport run_rules(std::string_view text, std::string_view source, NormalizedText& normalized,
+                        std::vector<std::size_t>& rule_of) const;
 
   PipelineSettings settings_;
   Normalizer normalizer_;
   std::shared_ptr<const RuleEngine> rules_;
-  std::unique_ptr<Layer> classifier_;
-  std::unique_ptr<Layer> judge_;
+  std::vector<PipelineLayer> layers_;
 };
 
 // Replaces each span of `original` (merged where they overlap) by its replacement.

@@ -20,6 +20,7 @@
 #include "openclawd/core/result.hpp"
 #include "openclawd/daemon/service.hpp"
 #include "openclawd/defender/async_scanner.hpp"
+#include "openclawd/defender/build_pipeline.hpp"
 #include "openclawd/defender/decision_log.hpp"
 #include "openclawd/defender/scan.hpp"
 #include "openclawd/judge/settings.hpp"
@@ -39,13 +40,10 @@ struct ApiSettings {
 // re-read now and then so the judge's redactor removes them.
 using KnownSecrets = std::function<std::vector<std::string>()>;
 
-struct DefenderServiceSettings {
-  std::filesystem::path rules;
-  defender::PipelineSettings pipeline;
-  defender::DecisionLogSettings log;                  // file empty: no decision log
-  std::vector<config::ClassifierConfig> classifiers;  // Layer 2; empty: none
-  bool judge_enabled = false;
-  judge::JudgeSettings judge;
+// The pipeline's own settings (rules, classifiers, judge, rules cache) are the
+// base, built by defender::build_pipeline exactly as `openclawd scan` builds them.
+struct DefenderServiceSettings : defender::PipelineBuildSettings {
+  defender::DecisionLogSettings log;     // file empty: no decision log
   std::optional<ApiSettings> api;        // absent: no HTTP API
   std::size_t max_concurrent_scans = 4;  // worker threads; more at once are refused as busy
   KnownSecrets known_secrets;            // may be empty

@@ -1,6 +1,9 @@
-// Detection and false-positive rates of Layer 1 on the fixture corpus
-// (tests/fixtures/defender/, built by make_corpus.py). Fails below 95%
-// detection or above 2% false positives; prints the misses.
+// Layer 1 on the fixture corpus (tests/fixtures/defender/): the tuning part
+// (attacks.jsonl, benign.jsonl, built by make_corpus.py) and the held-out part
+// (heldout/, written before the rules of issue 18 were tuned and never looked
+// at while tuning them). Each prints attacks stopped and benign texts stopped,
+// by kind, and fails below its floor, so a rule that regresses fails the build.
+// "Stopped" = flagged (sanitize or block).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -13,8 +16,12 @@
 namespace openclawd::defender {
 namespace {
 
+// Set from the measured held-out figures (docs/defender.md).
+constexpr double kHeldOutAttacksFloor = 64.0;   // measured 44/68 = 64.7%
+constexpr double kHeldOutBenignCeiling = 10.5;  // measured 6/60 = 10.0%
+
 struct Sample {
-  std::string id, text, source, category, language, evasion;
+  std::string id, text, source, category, language, evasion, kind;
 };
 
 std::vector<Sample> load(const std::string& name) {
@@ -24,52 +31,67 @@ std::vector<Sample> load(const std::string& name) {
   std::string line;
   while (std::getline(file, line)) {
     const auto json = nlohmann::json::parse(line);
-    samples.push_back({json["id"], json["text"], json["source"], json["category"], json["language"],
-                       json["evasion"]});
+    samples.push_back({json["id"], json["text"], json["source"], json.value("category", ""),
+                       json["language"], json.value("evasion", "none"),
+                       json.value("kind", "original")});
   }
   return samples;
 }
 
-TEST(DefenderCorpus, DetectsAttacksAndPassesBenignText) {
+struct Figures {
+  int stopped = 0;
+  int total = 0;
+  std::map<std::string, std::pair<int, int>> by_kind;  // stopped, total
+  double percent() const { return total ? 100.0 * stopped / total : 0.0; }
+};
+
+Figures run(const ScanPipeline& pipeline, const std::vector<Sample>& samples, const char* what,
+            bool report_stopped) {
+  Figures figures;
+  for (const auto& sample : samples) {
+    const auto result = pipeline.scan(sample.text, sample.source);
+    const bool stopped = result.flagged();
+    figures.stopped += stopped;
+    ++figures.total;
+    auto& [hits, total] = figures.by_kind[sample.kind];
+    hits += stopped;
+    ++total;
+    if (stopped == report_stopped) {
+      std::cout << what << " " << sample.id << " (" << sample.kind << ", " << sample.language << ")"
+                << (stopped ? ": " + result.findings.front().rule : "") << "\n";
+    }
+  }
+  return figures;
+}
+
+void print(const char* name, const Figures& figures) {
+  std::cout << name << ": " << figures.stopped << "/" << figures.total << " = " << figures.percent()
+            << "%\n";
+  for (const auto& [kind, counts] : figures.by_kind) {
+    std::cout << "  " << kind << ": " << counts.first << "/" << counts.second << "\n";
+  }
+}
+
+TEST(DefenderCorpus, TuningSetAttacksStoppedAndBenignTextPassed) {
   const auto attacks = load("attacks.jsonl");
   const auto benign = load("benign.jsonl");
-  ASSERT_GE(attacks.size(), 200u);
-  ASSERT_GE(benign.size(), 80u);
+  ASSERT_GE(attacks.size(), 300u);
+  ASSERT_GE(benign.size(), 110u);
   auto pipeline = testing::project_pipeline();
+  const Figures stopped = run(*pipeline, attacks, "missed", false);
+  const Figures false_positives = run(*pipeline, benign, "false positive", true);
+  print("tuning attacks stopped", stopped);
+  print("tuning benign stopped", false_positives);
+  EXPECT_GE(stopped.percent(), 95.0);
+  EXPECT_LE(false_positives.percent(), 2.0);
 
-  std::map<std::string, std::pair<int, int>> by_evasion;  // detected, total
+  std::map<std::string, std::pair<int, int>> by_evasion;
   std::set<std::string> categories, languages;
-  int detected = 0;
   for (const auto& sample : attacks) {
     categories.insert(sample.category);
     languages.insert(sample.language);
-    const bool flagged = pipeline->scan(sample.text, sample.source).flagged();
-    detected += flagged;
-    auto& [hits, total] = by_evasion[sample.evasion];
-    hits += flagged;
-    ++total;
-    if (!flagged)
-      std::cout << "missed " << sample.id << " (" << sample.category << ", " << sample.language
-                << ", " << sample.evasion << ")\n";
+    by_evasion[sample.evasion].second++;
   }
-  int false_positives = 0;
-  for (const auto& sample : benign) {
-    const auto result = pipeline->scan(sample.text, sample.source);
-    if (result.flagged()) {
-      ++false_positives;
-      std::cout << "false positive " << sample.id << ": " << result.findings.front().rule << "\n";
-    }
-  }
-  const double detection = 100.0 * detected / static_cast<double>(attacks.size());
-  const double false_positive_rate = 100.0 * false_positives / static_cast<double>(benign.size());
-  std::cout << "detection " << detected << "/" << attacks.size() << " = " << detection << "%\n"
-            << "false positives " << false_positives << "/" << benign.size() << " = "
-            << false_positive_rate << "%\n";
-  for (const auto& [evasion, counts] : by_evasion) {
-    std::cout << "  evasion " << evasion << ": " << counts.first << "/" << counts.second << "\n";
-  }
-  EXPECT_GE(detection, 95.0);
-  EXPECT_LE(false_positive_rate, 2.0);
   for (const char* evasion :
        {"zero_width", "fullwidth", "homoglyph", "base64", "split_lines", "bidi",
         "after_12000_chars", "letter_spaced", "hex", "percent", "tag_chars"}) {
@@ -79,6 +101,23 @@ TEST(DefenderCorpus, DetectsAttacksAndPassesBenignText) {
     EXPECT_TRUE(languages.count(language)) << "corpus lacks language " << language;
   }
   EXPECT_GE(categories.size(), 13u);
+}
+
+// The honest estimate. Its floors are the figures measured when the rules of
+// issue 18 were done, rounded down: they guard against regressions, they were
+// not a target while tuning.
+TEST(DefenderCorpus, HeldOutSetFigures) {
+  const auto attacks = load("heldout/attacks.jsonl");
+  const auto benign = load("heldout/benign.jsonl");
+  ASSERT_GE(attacks.size(), 60u);
+  ASSERT_GE(benign.size(), 60u);
+  auto pipeline = testing::project_pipeline();
+  const Figures stopped = run(*pipeline, attacks, "held-out missed", false);
+  const Figures false_positives = run(*pipeline, benign, "held-out false positive", true);
+  print("held-out attacks stopped", stopped);
+  print("held-out benign stopped", false_positives);
+  EXPECT_GE(stopped.percent(), kHeldOutAttacksFloor);
+  EXPECT_LE(false_positives.percent(), kHeldOutBenignCeiling);
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace openclawd::defender {
@@ -171,6 +175,62 @@ TEST(Normalizer, FoldPatternKeepsRegexOperatorsAndFoldsLiterals) {
   // A fullwidth parenthesis becomes an escaped literal, not a group.
   EXPECT_EQ(normalizer.fold_pattern("a（b"), "a\\(b");
   EXPECT_EQ(normalizer.fold_pattern("Игнорируй"), "игнорируи");
+}
+
+}  // namespace
+}  // namespace openclawd::defender
+
+namespace openclawd::defender {
+namespace {
+
+void expect_same_paths(const Normalizer& normalizer, const std::string& text,
+                       const std::string& name) {
+  const auto reference = normalizer.normalize_with_icu(text);
+  NormalizedText fast;
+  normalizer.normalize("a buffer left over from another text, e.g. this one", fast);
+  normalizer.normalize(text, fast);
+  EXPECT_EQ(fast.text, reference.text) << name;
+  EXPECT_EQ(fast.origin_begin, reference.origin_begin) << name;
+  EXPECT_EQ(fast.origin_end, reference.origin_end) << name;
+  EXPECT_EQ(fast.main_length, reference.main_length) << name;
+  EXPECT_EQ(fast.decoded_views, reference.decoded_views) << name;
+}
+
+// Every text the project ships for the defender, through both paths.
+TEST(Normalizer, FastPathEqualsTheIcuPathOnEveryFixtureText) {
+  const auto normalizer = make_normalizer();
+  const char* root = std::getenv("OPENCLAWD_SOURCE_DIR");
+  const std::filesystem::path source = root ? root : OPENCLAWD_TEST_SOURCE_DIR;
+  std::size_t texts = 0;
+  for (const auto& file :
+       {"tests/fixtures/defender/attacks.jsonl", "tests/fixtures/defender/benign.jsonl",
+        "tests/bench/defender/messages.jsonl"}) {
+    std::ifstream in(source / file);
+    ASSERT_TRUE(in.good()) << file;
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty()) continue;
+      const auto json = nlohmann::json::parse(line);
+      expect_same_paths(normalizer, json["text"].get<std::string>(), json["id"].get<std::string>());
+      ++texts;
+    }
+  }
+  EXPECT_GT(texts, 300u);
+}
+
+TEST(Normalizer, FastPathEqualsTheIcuPathOnEdgeCases) {
+  const auto normalizer = make_normalizer();
+  for (const std::string& text :
+       {std::string(), std::string("a"), std::string("a b"), std::string("x a b y"),
+        std::string("e.g. U.S.A. i.e."), std::string("\xD1\x96gn\xD0\xBEre \xD0\xB0\xD0\xB1"),
+        std::string("caf\x65\xCC\x81 \xCC\x81start"), std::string("\xEA\xB0\x80\xE1\x86\xA8"),
+        std::string("\xEF\xAC\x81 \xEF\xB7\xBA"), std::string("\xFF\xFE\x80 bad"),
+        std::string("tab\tnew\nline  \xC2\xA0 spaces"),
+        std::string("\xC2\xB7 a\xC2\xB7"
+                    "b\xC2\xB7"
+                    "c"),
+        std::string("\xF3\xA0\x81\xA1\xF0\x9F\x98\x80 emoji"), std::string(5000, 'x')}) {
+    expect_same_paths(normalizer, text, text.substr(0, 20));
+  }
 }
 
 }  // namespace

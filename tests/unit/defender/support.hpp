@@ -38,8 +38,11 @@ inline std::unique_ptr<ScanPipeline> project_pipeline(PipelineSettings settings 
                                                       std::unique_ptr<Layer> classifier = nullptr,
                                                       std::unique_ptr<Layer> judge = nullptr) {
   auto normalizer = Normalizer::create(settings.normalizer);
+  std::vector<PipelineLayer> layers;
+  if (classifier) layers.push_back({LayerKind::classifier, std::move(classifier)});
+  if (judge) layers.push_back({LayerKind::judge, std::move(judge)});
   return std::make_unique<ScanPipeline>(settings, std::move(*normalizer), project_rules(),
-                                        std::move(classifier), std::move(judge));
+                                        std::move(layers));
 }
 
 }  // namespace openclawd::defender::testing

@@ -1,5 +1,7 @@
-#include "openclawd/defender/normalizer.hpp"
-
+// The ICU path of the normalizer: every stage per code point through ICU, a
+// new vector between stages. It is the reference that the fast path
+// (normalizer_fast.cpp) must equal byte for byte and offset for offset
+// (tests/fuzz/defender/normalizer_paths_fuzzer.cpp), and it folds rule patterns.
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
@@ -7,34 +9,13 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "encoded_runs.hpp"
+#include "normalizer_tables.hpp"
 
 namespace openclawd::defender {
-
-struct Normalizer::Tables {
-  const icu::Normalizer2* nfkc_casefold = nullptr;
-  const icu::Normalizer2* nfd = nullptr;
-  // Lower-case letters of other scripts whose UTS #39 skeleton is one ASCII letter
-  // or digit (Cyrillic "а" -> "a", Greek "ο" -> "o", ...).
-  std::unordered_map<UChar32, char> confusable_to_ascii;
-};
-
+namespace normalizer_detail {
 namespace {
-
-// One code point of the normalized text and the original bytes it came from.
-struct Unit {
-  UChar32 code_point;
-  std::uint32_t begin;
-  std::uint32_t end;
-};
-using Units = std::vector<Unit>;
-
-bool is_mark(UChar32 c) {
-  const auto type = u_charType(c);
-  return type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK;
-}
 
 bool is_accent_stripped_script(UChar32 c) {
   if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
@@ -43,6 +24,8 @@ bool is_accent_stripped_script(UChar32 c) {
   return U_SUCCESS(status) &&
          (script == USCRIPT_LATIN || script == USCRIPT_GREEK || script == USCRIPT_CYRILLIC);
 }
+
+}  // namespace
 
 bool is_space(UChar32 c) {
   return c == ' ' || (c >= 0 && c < 0x20) || c == 0x7F || (c >= 0x80 && c < 0xA0) ||
@@ -54,9 +37,20 @@ bool is_letter(UChar32 c) {
   return u_isalpha(c);
 }
 
+namespace {
+
 bool is_ascii_letter(UChar32 c) {
   return c < 0x80 && is_letter(c);
 }
+
+}  // namespace
+
+bool is_mark(UChar32 c) {
+  const auto type = u_charType(c);
+  return type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK;
+}
+
+namespace {
 
 // Emits `c`, dropping accents of Latin/Greek/Cyrillic letters ("é" -> "e", "й" -> "и").
 void emit_without_accents(const Normalizer::Tables& tables, UChar32 c, std::uint32_t begin,
@@ -82,6 +76,33 @@ void emit_without_accents(const Normalizer::Tables& tables, UChar32 c, std::uint
   }
   out.push_back({c, begin, end});
 }
+
+}  // namespace
+
+void fold_segment(const Normalizer::Tables& tables, const UChar32* segment, std::size_t length,
+                  std::uint32_t begin, std::uint32_t end, Units& out) {
+  const UChar32 c = segment[0];
+  if (length == 1 && c < 0x80) {
+    out.push_back({(c >= 'A' && c <= 'Z') ? c + 0x20 : c, begin, end});
+    return;
+  }
+  if (length == 1 && tables.nfkc_casefold->isInert(c)) {
+    emit_without_accents(tables, c, begin, end, out);
+    return;
+  }
+  icu::UnicodeString source;
+  for (std::size_t k = 0; k < length; ++k) source.append(segment[k]);
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::UnicodeString folded = tables.nfkc_casefold->normalize(source, status);
+  const icu::UnicodeString& result = U_SUCCESS(status) ? folded : source;
+  for (int32_t k = 0; k < result.length();) {
+    const UChar32 part = result.char32At(k);
+    k += U16_LENGTH(part);
+    emit_without_accents(tables, part, begin, end, out);
+  }
+}
+
+namespace {
 
 // NFKC + case folding per normalization segment (a starter and what composes
 // with it); every output code point maps to the whole segment's original bytes.
@@ -110,26 +131,8 @@ Units fold_characters(const Normalizer::Tables& tables, std::string_view bytes) 
       segment.push_back(following);
       i = next;
     }
-    const auto begin = static_cast<std::uint32_t>(segment_begin);
-    const auto end = static_cast<std::uint32_t>(i);
-    if (segment.size() == 1 && c < 0x80) {
-      out.push_back({(c >= 'A' && c <= 'Z') ? c + 0x20 : c, begin, end});
-      continue;
-    }
-    if (segment.size() == 1 && tables.nfkc_casefold->isInert(c)) {
-      emit_without_accents(tables, c, begin, end, out);
-      continue;
-    }
-    icu::UnicodeString source;
-    for (const UChar32 part : segment) source.append(part);
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::UnicodeString folded = tables.nfkc_casefold->normalize(source, status);
-    const icu::UnicodeString& result = U_SUCCESS(status) ? folded : source;
-    for (int32_t k = 0; k < result.length();) {
-      const UChar32 part = result.char32At(k);
-      k += U16_LENGTH(part);
-      emit_without_accents(tables, part, begin, end, out);
-    }
+    fold_segment(tables, segment.data(), segment.size(), static_cast<std::uint32_t>(segment_begin),
+                 static_cast<std::uint32_t>(i), out);
   }
   return out;
 }
@@ -140,10 +143,14 @@ void map_spaces(Units& units) {
   }
 }
 
+}  // namespace
+
 bool is_spacing_separator(UChar32 c) {
   return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*' || c == 0xB7 || c == '|' ||
          c == '/' || c == ',';
 }
+
+namespace {
 
 // "i g n o r e" / "i.g.n.o.r.e" -> "ignore": a chain of lone letters, each
 // separated from the next by the same single separator character. Chains of
@@ -251,8 +258,10 @@ void fold_confusables(const Normalizer::Tables& tables, Units& units) {
   }
 }
 
-Units fold_text(const Normalizer::Tables& tables, const NormalizerSettings& settings,
-                std::string_view bytes) {
+}  // namespace
+
+Units fold_text_icu(const Normalizer::Tables& tables, const NormalizerSettings& settings,
+                    std::string_view bytes) {
   Units units = fold_characters(tables, bytes);
   map_spaces(units);
   if (settings.join_spaced_letters) units = join_spaced_letters(units);
@@ -272,17 +281,19 @@ void append_units(const Units& units, NormalizedText& out) {
   }
 }
 
+namespace {
+
 // Appends each decoded run found in `bytes` as its own view, then looks inside it
 // for further encodings. Every byte of a decoded view maps to `root_span` when
 // given (nested runs), else to the run's own bytes in the original.
-void append_decoded_views(const Normalizer::Tables& tables, const NormalizerSettings& settings,
-                          std::string_view bytes, int depth, const ByteSpan* root_span,
-                          NormalizedText& out) {
+void append_decoded_views_icu(const Normalizer::Tables& tables, const NormalizerSettings& settings,
+                              std::string_view bytes, int depth, const ByteSpan* root_span,
+                              NormalizedText& out) {
   if (depth > settings.max_decode_depth) return;
   for (const auto& run : find_encoded_runs(bytes, settings)) {
     if (out.decoded_views >= settings.max_decoded_views) return;
     const ByteSpan span = root_span ? *root_span : ByteSpan{run.begin, run.end};
-    Units units = fold_text(tables, settings, run.decoded);
+    Units units = fold_text_icu(tables, settings, run.decoded);
     for (auto& unit : units) {
       unit.begin = static_cast<std::uint32_t>(span.begin);
       unit.end = static_cast<std::uint32_t>(span.end);
@@ -292,7 +303,7 @@ void append_decoded_views(const Normalizer::Tables& tables, const NormalizerSett
     out.origin_end.push_back(static_cast<std::uint32_t>(span.end));
     append_units(units, out);
     ++out.decoded_views;
-    append_decoded_views(tables, settings, run.decoded, depth + 1, &span, out);
+    append_decoded_views_icu(tables, settings, run.decoded, depth + 1, &span, out);
   }
 }
 
@@ -324,6 +335,9 @@ void build_confusable_map(Normalizer::Tables& tables) {
 }
 
 }  // namespace
+}  // namespace normalizer_detail
+
+using namespace normalizer_detail;
 
 ByteSpan NormalizedText::to_original(std::size_t begin, std::size_t end) const {
   if (origin_begin.empty()) return {};
@@ -351,17 +365,18 @@ Result<Normalizer> Normalizer::create(NormalizerSettings settings) {
                       "); reinstall libicu72");
   }
   if (settings.fold_confusables) build_confusable_map(*tables);
+  tables->bmp_facts = std::make_unique<std::atomic<std::uint64_t>[]>(0x10000);
   return Normalizer(settings, std::move(tables));
 }
 
-NormalizedText Normalizer::normalize(std::string_view original) const {
+NormalizedText Normalizer::normalize_with_icu(std::string_view original) const {
   NormalizedText out;
   out.text.reserve(original.size() + 16);
   out.origin_begin.reserve(original.size() + 16);
   out.origin_end.reserve(original.size() + 16);
-  append_units(fold_text(*tables_, settings_, original), out);
+  append_units(fold_text_icu(*tables_, settings_, original), out);
   out.main_length = out.text.size();
-  append_decoded_views(*tables_, settings_, original, 1, nullptr, out);
+  append_decoded_views_icu(*tables_, settings_, original, 1, nullptr, out);
   return out;
 }
 
