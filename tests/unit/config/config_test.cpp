@@ -437,10 +437,6 @@ TEST_F(InferenceConfigTest, ProviderMistakesNameTheirPointer) {
   providers.push_back(
       {{"name", "lan"}, {"base_url", "http://10.0.0.5:8000/v1"}, {"api_key_file", "k"}});
   providers.push_back({{"name", "ftp"}, {"base_url", "ftp://x.example"}, {"api_key_file", "k"}});
-  providers.push_back({{"name", "noca"},
-                       {"base_url", "https://x.example"},
-                       {"api_key_file", "k"},
-                       {"ca_file", "missing-ca.pem"}});
   providers.push_back({{"name", "nokey"}, {"base_url", "https://x.example"}});
   const auto message = error();
   EXPECT_THAT(message,
@@ -449,9 +445,14 @@ TEST_F(InferenceConfigTest, ProviderMistakesNameTheirPointer) {
   EXPECT_THAT(message, HasSubstr("/inference/providers/3/base_url: plain http:// would send the "
                                  "API key unencrypted to 10.0.0.5"));
   EXPECT_THAT(message, HasSubstr("/inference/providers/4/base_url: expected an https:// URL"));
-  EXPECT_THAT(message, HasSubstr("/inference/providers/5/ca_file: CA bundle"));
-  EXPECT_THAT(message, HasSubstr("/inference/providers/6"));
-  EXPECT_THAT(message, HasSubstr("api_key_file"));
+  EXPECT_THAT(message, HasSubstr("/inference/providers/5/api_key_file: required key is missing"));
+}
+
+// Files are checked after the whole document parsed (validate_inference), so a
+// missing CA bundle is reported on its own, by its pointer.
+TEST_F(InferenceConfigTest, AMissingCaBundleNamesItsPointer) {
+  document_["inference"]["providers"][0]["ca_file"] = "missing-ca.pem";
+  EXPECT_THAT(error(), HasSubstr("/inference/providers/0/ca_file: CA bundle"));
 }
 
 TEST_F(InferenceConfigTest, PlainHttpToALanHostNeedsItsOptIn) {
