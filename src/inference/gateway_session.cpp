@@ -153,6 +153,8 @@ void GatewaySession::remember_forwarded_headers(const Parser::value_type& reques
   }
 }
 
+GatewaySession::Call::Call() = default;
+
 void GatewaySession::begin_call(std::string route, const Provider& provider, std::string client) {
   call_.emplace();
   call_->id = ++calls_started_;

@@ -32,6 +32,9 @@ class GatewaySession final : public http::Session {
 
   // Everything about the call being answered; a new one per request.
   struct Call {
+    // Declared here, defaulted in the .cpp: clang cannot see a nested class with
+    // member initializers as default-constructible inside its enclosing class.
+    Call();
     std::uint64_t id = 0;  // callbacks of an earlier call on this connection see another id
     CallRecord record;
     const Provider* provider = nullptr;
