@@ -6,6 +6,7 @@
 set -euo pipefail
 build=$1
 installed_default=$2 # the data dir compiled in (CMAKE_INSTALL_FULL_DATADIR/openclawd)
+built_binary=$3 # the openclawd of the build tree
 tmp=$(mktemp -d /tmp/ocd-install-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -61,7 +62,7 @@ grep -q '"decision"' <<<"$policy_out" || fail "policy check from the prefix: $po
 echo "ok: moved prefix still finds its data"
 
 # From the build tree: the source tree's policies.
-scan_installed "$build/openclawd"
+scan_installed "$built_binary"
 [[ $status -eq 1 ]] || fail "build-tree scan: exit $status: $output"
 echo "ok: build-tree scan uses the source tree's rules"
 
