@@ -53,6 +53,7 @@ echo "ok: installed scan flags the attack"
 # Relocated prefix: found next to the binary, not through a compiled-in path.
 mv "$prefix" "$tmp/moved"
 prefix=$tmp/moved
+example=$prefix/share/doc/openclawd/examples/openclawd.example.json
 scan_installed "$prefix/bin/openclawd"
 [[ $status -eq 1 ]] || fail "scan from a moved prefix: exit $status: $output"
 set +e
@@ -93,7 +94,7 @@ mkdir -p "$tmp/images" "$tmp/state" "$tmp/log" "$tmp/run"
 : >"$tmp/images/vmlinuz"
 : >"$tmp/images/initrd.img"
 config=$tmp/openclawd.json
-sed -e "s|\"../vms/images/|\"$tmp/images/|g" \
+sed -e "s|\"../vms/images/|\"$tmp/images/|g" -e "s|$tmp/prefix/|$prefix/|g" \
   -e "s|/var/lib/openclawd|$tmp/state|g" -e "s|/var/log/openclawd|$tmp/log|g" \
   -e "s|/run/openclawd|$tmp/run|g" -e "s|/etc/openclawd/secrets|$tmp/secrets|g" \
   -e "s|\"uplink\": \"eno1\"|\"uplink\": \"lo\"|" "$example" >"$config"
