@@ -6,11 +6,12 @@
 #               kept and minimized in build/fuzz-long (tests/fuzz/run-fuzz-long.sh)
 #   make guests build the small test guest (kernel + initramfs) into vms/images
 #   make demo   install, build and run the demo (scripts/demo.sh)
+#   make install  cmake --install into PREFIX (default /usr/local; DESTDIR honoured)
 #   make ci     what .ci/run does: deps + test
 PRESET ?= default
 FUZZ_SECONDS ?= 20
 
-.PHONY: deps build test unit fuzz fuzz-long guests demo ci format clean
+.PHONY: deps build test unit fuzz fuzz-long guests demo ci format clean install
 deps:
 	scripts/install-deps.sh all
 
@@ -39,6 +40,10 @@ guests:
 
 demo: deps build guests
 	scripts/demo.sh
+
+PREFIX ?= /usr/local
+install: build
+	cmake --install build/$(PRESET) --prefix $(PREFIX)
 
 ci:
 	bash .ci/run

@@ -21,6 +21,7 @@ test_packages=(
   qemu-utils busybox-static e2fsprogs cpio zstd xz-utils kmod
   openssh-server openssh-client netcat-openbsd socat curl jq procps psmisc openssl
   python3 python3-jsonschema sentencepiece
+  nix-bin  # nix-instantiate: parses the flake and modules, evaluates the NixOS module (tests/e2e/packaging)
   python3-torch  # reference logits of the classifier tests, PyTorch side of its benchmark
 )
 

@@ -21,6 +21,7 @@ int run(int argc, char** argv) {
   add_scan_command(app, exit_code);
   add_rotate_command(app, exit_code);
   add_classify_command(app, exit_code);
+  add_secret_views_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

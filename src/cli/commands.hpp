@@ -15,6 +15,7 @@ void add_logs_command(CLI::App& app, int& exit_code);
 void add_policy_command(CLI::App& app, int& exit_code);  // policy check gogcli
 void add_scan_command(CLI::App& app, int& exit_code);    // defender scan (scan_command.cpp)
 void add_rotate_command(CLI::App& app, int& exit_code);
-void add_classify_command(CLI::App& app, int& exit_code);  // defender ML models, offline
+void add_classify_command(CLI::App& app, int& exit_code);      // defender ML models, offline
+void add_secret_views_command(CLI::App& app, int& exit_code);  // unit ExecStartPre=+
 
 }  // namespace openclawd::cli

@@ -2,12 +2,14 @@
 // gogcli guest would do with that command, decided by the same code and the
 // same policy file the gate uses. `openclawd policy import-gog-schema <
 // schema.json`: an allowlist policy written from `gog schema`.
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "openclawd/core/data_dir.hpp"
 #include "openclawd/gate/decision.hpp"
 #include "openclawd/gate/decision_log.hpp"
 #include "openclawd/gate/gog_schema_import.hpp"
@@ -80,7 +82,7 @@ void add_policy_command(CLI::App& app, int& exit_code) {
   struct Options {
     std::string target;
     std::string command;
-    std::string policy_path = std::string(OPENCLAWD_POLICY_DIR) + "/gogcli.json";
+    std::string policy_path;  // empty: the shipped policies/gogcli.json
     bool json = false;
   };
   auto options = std::make_shared<Options>();
@@ -93,11 +95,23 @@ void add_policy_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"gogcli"}));
   check->add_option("command", options->command, "The command as the agent sends it over SSH")
       ->required();
-  check->add_option("--policy", options->policy_path, "Policy file")->capture_default_str();
+  check->add_option("--policy", options->policy_path,
+                    "Policy file (default: the shipped policies/gogcli.json)");
   check->add_flag("--json", options->json, "Print the decision as JSON");
   add_import_command(*policy, exit_code);
   check->callback([options, &exit_code] {
-    auto loaded = gate::load_policy(options->policy_path);
+    std::filesystem::path policy_path = options->policy_path;
+    if (policy_path.empty()) {
+      auto shipped = openclawd::core::find_shipped_policy("gogcli.json");
+      if (!shipped) {
+        std::cerr << "openclawd policy check (or pass --policy FILE): " << shipped.error().message
+                  << "\n";
+        exit_code = kConfig;
+        return;
+      }
+      policy_path = *shipped;
+    }
+    auto loaded = gate::load_policy(policy_path);
     if (!loaded) {
       std::cerr << loaded.error().message << "\n";
       exit_code = kConfig;

@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "openclawd/config/config.hpp"
+#include "openclawd/core/data_dir.hpp"
 #include "openclawd/core/log.hpp"
 #include "openclawd/defender/build_pipeline.hpp"
 #include "openclawd/defender/scan.hpp"
@@ -57,7 +58,7 @@ Result<config::Config> load_config_file(const std::string& path) {
 // What the scan runs, through the same build_pipeline as the daemon:
 // --rules R: Layer 1 with R. --config F: every layer the daemon with F runs.
 // Else $OPENCLAWD_DEFENDER_RULES (Layer 1), else the default config when there
-// is one (what the daemon would run), else the installed rules.
+// is one (what the daemon would run), else the shipped rules (core/data_dir.hpp).
 Result<defender::PipelineBuildSettings> pipeline_settings(const ScanOptions& options) {
   defender::PipelineBuildSettings settings;
   if (!options.rules.empty()) {
@@ -74,7 +75,9 @@ Result<defender::PipelineBuildSettings> pipeline_settings(const ScanOptions& opt
     if (!config) return config.error();
     settings = defender::pipeline_build_settings(*config);
   } else {
-    settings.rules = OPENCLAWD_DEFAULT_DEFENDER_RULES;
+    auto shipped = core::find_shipped_policy("defender/rules.json");
+    if (!shipped) return shipped.error().context("openclawd scan (or pass --rules FILE)");
+    settings.rules = *shipped;
   }
   if (options.max_bytes) settings.pipeline.max_input_bytes = *options.max_bytes;
   // The CLI keeps its own cache: the daemon's state_dir may not be writable here.

@@ -404,6 +404,20 @@ Status SecretsManager::prepare_for_boot(std::string_view vm) {
   return ok_status();
 }
 
+Status SecretsManager::mount_views() {
+  if (auto status = create_directories(); !status) return status;
+  if (!settings_.read_only_view) return ok_status();
+  if (auto status = ensure_directory(settings_.state_dir / "secrets-ro", kParentMode); !status) {
+    return status;
+  }
+  for (const auto& vm : settings_.vms) {
+    if (auto status = mount_read_only_view(directory(vm.vm), view(vm.vm)); !status) {
+      return status.error().context(fmt::format("secrets view of VM '{}'", vm.vm));
+    }
+  }
+  return ok_status();
+}
+
 Status SecretsManager::rotate(std::string_view vm, std::optional<std::string> secret) {
   const auto* settings = find(vm);
   if (!settings) return make_error(fmt::format("secrets: VM '{}' has no secrets configured", vm));

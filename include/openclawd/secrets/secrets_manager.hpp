@@ -29,6 +29,11 @@ class SecretsManager final : public GuestSecrets {
   // Creates every VM's directory (no generators run): the audit watches need
   // them to exist before the first boot.
   Status create_directories();
+  // Creates every VM's directory and mounts its read-only view (when
+  // read_only_view is on). Run by systemd's ExecStartPre=+ in the host's mount
+  // namespace, where virtiofsd sees the views; the sandboxed daemon's own
+  // namespace cannot propagate mounts back to the host.
+  Status mount_views();
   // Unmounts one VM's read-only view / all of them (daemon stop).
   Status release(std::string_view vm);
   Status release_all();

@@ -1,0 +1,31 @@
+# Run at install time (install(SCRIPT)/install(CODE)): installs REWRITE_SOURCE
+# into REWRITE_DESTINATION (relative to the install prefix, or absolute) with
+# the paths that depend on the prefix replaced, so that the installed example
+# config and unit name the installed binaries and data whatever --prefix is.
+#   REWRITE_PAIRS: list "from|to;from|to", "to" may use @BINDIR@ @DATADIR@ @DOCDIR@.
+foreach(var BINDIR DATADIR DOCDIR)
+  if(IS_ABSOLUTE "${REWRITE_${var}}")
+    set(full_${var} "${REWRITE_${var}}")
+  else()
+    set(full_${var} "${CMAKE_INSTALL_PREFIX}/${REWRITE_${var}}")
+  endif()
+endforeach()
+file(READ "${REWRITE_SOURCE}" content)
+foreach(pair IN LISTS REWRITE_PAIRS)
+  string(REPLACE "|" ";" parts "${pair}")
+  list(GET parts 0 from)
+  list(GET parts 1 to)
+  string(REPLACE "@BINDIR@" "${full_BINDIR}" to "${to}")
+  string(REPLACE "@DATADIR@" "${full_DATADIR}" to "${to}")
+  string(REPLACE "@DOCDIR@" "${full_DOCDIR}" to "${to}")
+  string(REPLACE "${from}" "${to}" content "${content}")
+endforeach()
+get_filename_component(name "${REWRITE_SOURCE}" NAME)
+set(staged "${REWRITE_STAGING_DIR}/${name}")
+file(WRITE "${staged}" "${content}")
+if(IS_ABSOLUTE "${REWRITE_DESTINATION}")
+  set(destination "${REWRITE_DESTINATION}")
+else()
+  set(destination "${CMAKE_INSTALL_PREFIX}/${REWRITE_DESTINATION}")
+endif()
+file(INSTALL DESTINATION "${destination}" TYPE FILE FILES "${staged}")
