@@ -15,6 +15,7 @@ int run(int argc, char** argv) {
   add_check_config_command(app, exit_code);
   add_version_command(app, exit_code);
   add_status_command(app, exit_code);
+  add_egress_command(app, exit_code);
   add_guest_commands(app, exit_code);
   add_logs_command(app, exit_code);
   add_policy_command(app, exit_code);

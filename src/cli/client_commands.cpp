@@ -5,6 +5,7 @@
 #include "common.hpp"
 #include "openclawd/version.hpp"
 #include "status_table.hpp"
+#include "text_layout.hpp"
 
 namespace openclawd::cli {
 namespace {
@@ -48,14 +49,20 @@ void add_status_command(CLI::App& app, int& exit_code) {
   auto* command = app.add_subcommand("status", "Show the daemon, each VM and each service");
   add_common_options(*command, *options, true);
   command->add_option("--timeout", options->timeout_s, "Seconds to wait for the daemon");
-  command->callback([options, &exit_code] {
+  auto width = std::make_shared<std::size_t>(0);
+  command
+      ->add_option("--width", *width,
+                   "Columns to lay the table out in (default: $COLUMNS, the terminal's, or 80)")
+      ->check(CLI::Range(40, 1000));
+  command->callback([options, width, &exit_code] {
     auto outcome = call_daemon(*options, {"status", nlohmann::json::object()}, kQuickTimeout);
     exit_code = outcome.exit_code;
     if (!outcome.response || exit_code != kOk) return;
     if (options->json) {
       std::cout << outcome.response->arguments.dump(2) << "\n";
     } else {
-      std::cout << format_status_table(outcome.response->arguments);
+      std::cout << format_status_table(outcome.response->arguments,
+                                       *width != 0 ? *width : output_width());
     }
   });
 }

@@ -10,6 +10,7 @@ void add_daemon_command(CLI::App& app, int& exit_code);
 void add_check_config_command(CLI::App& app, int& exit_code);
 void add_version_command(CLI::App& app, int& exit_code);
 void add_status_command(CLI::App& app, int& exit_code);
+void add_egress_command(CLI::App& app, int& exit_code);  // egress pending|allow|deny
 void add_guest_commands(CLI::App& app, int& exit_code);  // start, stop, restart
 void add_logs_command(CLI::App& app, int& exit_code);
 void add_policy_command(CLI::App& app, int& exit_code);  // policy check gogcli

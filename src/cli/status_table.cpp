@@ -3,67 +3,26 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <vector>
+#include <iterator>
+
+#include "status_sections.hpp"
 
 namespace openclawd::cli {
 namespace {
 
-std::string cell(const nlohmann::json& value) {
-  if (value.is_null()) return "-";
-  if (value.is_string()) return value.get<std::string>();
-  return value.dump();
-}
+// The services with a layout of their own, in the order an admin reads them.
+constexpr const char* kKnownServices[] = {"network",   "dns",   "defender",
+                                          "inference", "audit", "secrets"};
 
-std::string render(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()));
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    out += line + "\n";
-  }
-  return out;
-}
-
-// One service's status as `key=value` pairs (nested keys dotted), so the
-// table stays readable: lists of objects are shown by their size.
-void flatten(const nlohmann::json& value, const std::string& key, std::vector<std::string>& out) {
-  if (value.is_object()) {
-    for (const auto& [name, item] : value.items()) {
-      flatten(item, key.empty() ? name : key + "." + name, out);
-    }
-    return;
-  }
-  if (value.is_array()) {
-    const bool scalars = std::all_of(value.begin(), value.end(), [](const nlohmann::json& item) {
-      return !item.is_object() && !item.is_array();
-    });
-    if (!scalars) {
-      out.push_back(fmt::format("{}={}", key, value.size()));
-      return;
-    }
-    std::string joined;
-    for (const auto& item : value) joined += (joined.empty() ? "" : ",") + cell(item);
-    out.push_back(fmt::format("{}=[{}]", key, joined));
-    return;
-  }
-  out.push_back(fmt::format("{}={}", key, cell(value)));
-}
-
-std::string service_summary(const nlohmann::json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  std::vector<std::string> pairs;
-  flatten(value, "", pairs);
-  std::string out;
-  for (const auto& pair : pairs) out += (out.empty() ? "" : "  ") + pair;
-  return out;
+std::string service_section(const std::string& name, const nlohmann::json& value,
+                            std::size_t width) {
+  if (name == "network") return status::network_section(value, width);
+  if (name == "dns") return status::dns_section(value, width);
+  if (name == "defender") return status::defender_section(value, width);
+  if (name == "inference") return status::inference_section(value, width);
+  if (name == "audit") return status::audit_section(value, width);
+  if (name == "secrets") return status::secrets_section(value, width);
+  return status::generic_section(name, value, width);
 }
 
 }  // namespace
@@ -76,45 +35,31 @@ std::string format_duration(std::int64_t seconds) {
   return fmt::format("{}d{:02}h", seconds / 86400, (seconds % 86400) / 3600);
 }
 
-std::string format_status_table(const nlohmann::json& status) {
-  std::string out;
-  const auto& daemon = status.value("daemon", nlohmann::json::object());
-  out += fmt::format("openclawd {} (pid {}, {}, up {}), control socket {}\n",
-                     cell(daemon.value("version", nlohmann::json())),
-                     cell(daemon.value("pid", nlohmann::json())),
-                     cell(daemon.value("state", nlohmann::json())),
-                     format_duration(daemon.value("uptime_s", std::int64_t{-1})),
-                     cell(daemon.value("control_socket", nlohmann::json())));
-  std::vector<std::vector<std::string>> rows = {
-      {"VM", "STATE", "UPTIME", "RESTARTS", "PID", "LAST EXIT"}};
-  for (const auto& vm : status.value("vms", nlohmann::json::array())) {
-    const auto uptime = vm.value("uptime_s", nlohmann::json());
-    rows.push_back(
-        {cell(vm.value("name", nlohmann::json())), cell(vm.value("state", nlohmann::json())),
-         uptime.is_number_integer() ? format_duration(uptime.get<std::int64_t>()) : "-",
-         cell(vm.value("restarts", nlohmann::json())), cell(vm.value("pid", nlohmann::json())),
-         cell(vm.value("last_exit", nlohmann::json()))});
-  }
-  if (rows.size() == 1) {
-    out += "no VMs configured\n";
-  } else {
-    out += "\n" + render(rows);
-    // Why a VM is failed or did not start: the supervisor's last error.
-    for (const auto& vm : status.value("vms", nlohmann::json::array())) {
-      const auto error = vm.value("error", nlohmann::json());
-      if (error.is_string()) {
-        out += fmt::format("{}: {}\n", cell(vm.value("name", nlohmann::json())),
-                           error.get<std::string>());
+std::string format_status_table(const nlohmann::json& document, std::size_t width) {
+  const auto status = document.is_object() ? document : nlohmann::json::object();
+  const auto daemon = status.value("daemon", nlohmann::json::object());
+  std::string out = status::daemon_section(daemon, width);
+  out += "\n" + status::vms_section(status.value("vms", nlohmann::json::array()), width);
+  const auto services = status.value("services", nlohmann::json::object());
+  if (services.is_object()) {
+    for (const char* name : kKnownServices) {
+      const auto found = services.find(name);
+      if (found == services.end()) continue;
+      if (auto section = service_section(name, *found, width); !section.empty()) {
+        out += "\n" + section;
       }
     }
-  }
-  const auto& services = status.value("services", nlohmann::json::object());
-  if (services.is_object() && !services.empty()) {
-    std::vector<std::vector<std::string>> service_rows = {{"SERVICE", "STATUS"}};
     for (const auto& [name, value] : services.items()) {
-      service_rows.push_back({name, service_summary(value)});
+      if (std::find(std::begin(kKnownServices), std::end(kKnownServices), name) !=
+          std::end(kKnownServices)) {
+        continue;
+      }
+      out += "\n" + service_section(name, value, width);
     }
-    out += "\n" + render(service_rows);
+  }
+  if (auto events = status::events_section(status.value("events", nlohmann::json()), width);
+      !events.empty()) {
+    out += "\n" + events;
   }
   return out;
 }

@@ -164,7 +164,7 @@ Result<Composition> compose(DaemonContext& context) {
 
   if (config.dns.enabled) {
     composition.services.push_back(std::make_unique<dns::DnsService>(
-        context.io, dns::settings_from_config(config), destinations.get()));
+        context.io, dns::settings_from_config(config), destinations.get(), context.commands));
   }
 
   std::shared_ptr<defender::AsyncScanner> scanner;

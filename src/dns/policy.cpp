@@ -55,16 +55,33 @@ Result<PolicyRules> read_rules(const nlohmann::json& section, const std::string&
         fmt::format("{}: {}: must be an object with \"allow\" and \"deny\"", source, pointer));
   }
   for (const auto& [key, _] : section.items()) {
-    if (key != "allow" && key != "deny") {
-      return make_error(
-          fmt::format("{}: {}/{}: unknown key; use \"allow\" or \"deny\"", source, pointer, key));
+    if (key != "allow" && key != "deny" && key != "unlisted") {
+      return make_error(fmt::format(
+          "{}: {}/{}: unknown key; use \"allow\", \"deny\" or \"unlisted\"", source, pointer, key));
     }
   }
   auto allow = read_list(section, "allow", pointer, source);
   if (!allow) return allow.error();
   auto deny = read_list(section, "deny", pointer, source);
   if (!deny) return deny.error();
-  return PolicyRules{std::move(*allow), std::move(*deny)};
+  std::optional<Unlisted> unlisted;
+  if (section.contains("unlisted")) {
+    const auto& value = section.at("unlisted");
+    const std::string text = value.is_string() ? value.get<std::string>() : std::string();
+    if (text == "allow") {
+      unlisted = Unlisted::allow;
+    } else if (text == "deny") {
+      unlisted = Unlisted::deny;
+    } else if (text == "ask") {
+      unlisted = Unlisted::ask;
+    } else {
+      return make_error(fmt::format(
+          "{}: {}/unlisted: must be \"allow\", \"deny\" or \"ask\" (what happens to names "
+          "neither list matches)",
+          source, pointer));
+    }
+  }
+  return PolicyRules{std::move(*allow), std::move(*deny), unlisted};
 }
 
 }  // namespace
@@ -132,13 +149,24 @@ PolicyDecision DnsPolicy::decide(std::string_view vm, std::string_view qname) co
   const PolicyRules& rules = found != per_vm_.end() ? found->second : default_rules_;
   const std::string name = normalize(qname);
   for (const auto& pattern : rules.deny) {
-    if (name_matches(pattern, name)) return {false, "deny:" + pattern};
+    if (name_matches(pattern, name)) return {false, false, "deny:" + pattern};
   }
-  if (rules.allow.empty()) return {true, ""};
   for (const auto& pattern : rules.allow) {
-    if (name_matches(pattern, name)) return {true, "allow:" + pattern};
+    if (name_matches(pattern, name)) return {true, false, "allow:" + pattern};
   }
-  return {false, "not-in-allow-list"};
+  if (!rules.unlisted) {
+    if (rules.allow.empty()) return {true, false, ""};
+    return {false, false, "not-in-allow-list"};
+  }
+  switch (*rules.unlisted) {
+    case Unlisted::allow:
+      return {true, false, "unlisted:allow"};
+    case Unlisted::deny:
+      return {false, false, "unlisted:deny"};
+    case Unlisted::ask:
+      return {false, true, "unlisted:ask"};
+  }
+  return {false, false, "unlisted:deny"};
 }
 
 }  // namespace openclawd::dns

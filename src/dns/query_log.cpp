@@ -28,6 +28,7 @@ std::string to_json_line(const QueryRecord& r) {
       {"cached", r.cached},
       {"action", r.action},
       {"rule", r.rule.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.rule)},
+      {"decision", r.decision.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.decision)},
   };
   // Names come from guests: replace invalid UTF-8 instead of throwing.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

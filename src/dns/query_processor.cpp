@@ -27,16 +27,19 @@ struct QueryProcessor::InFlight {
   SteadyClock::time_point started;
   bool cached = false;
   std::string rule;
+  std::string decision;  // QueryRecord::decision
 };
 
 QueryProcessor::QueryProcessor(const ResolverSettings& settings, ClientAcl acl, DnsPolicy policy,
-                               Upstream& upstream, QueryLog& log, AllowlistSink* allowlist)
+                               Upstream& upstream, QueryLog& log, AllowlistSink* allowlist,
+                               EgressDecisions* decisions)
     : settings_(settings),
       acl_(std::move(acl)),
       policy_(std::move(policy)),
       upstream_(upstream),
       log_(log),
       allowlist_(allowlist),
+      decisions_(decisions),
       limiter_(settings.rate_limit_qps),
       answers_(settings.answer_cache_entries) {}
 
@@ -50,7 +53,8 @@ bool QueryProcessor::handle(const ClientInfo& client, ByteView packet, Reply rep
     return false;
   }
   InFlight query{
-      client, acl_.vm_of(client.address), std::move(*parsed), std::move(reply), started, false, {}};
+      client, acl_.vm_of(client.address), std::move(*parsed), std::move(reply), started, false, {},
+      {}};
   QueryRecord record;
   if (!acl_.allowed(client.address)) {
     query.reply(build_empty_reply(query.query, Rcode::refused));
@@ -69,12 +73,35 @@ bool QueryProcessor::handle(const ClientInfo& client, ByteView packet, Reply rep
     return true;
   }
   const PolicyDecision decision = policy_.decide(query.vm, query.query.question.name);
-  if (!decision.allowed) {
+  std::optional<EgressVerdict> verdict;
+  if (decision.ask) {
+    const auto now = WallClock::now();
+    if (decisions_ != nullptr && !query.vm.empty()) {
+      verdict = decisions_->find(query.vm, query.query.question.name, now);
+    }
+    if (!verdict) {
+      // Nobody decided yet: refused at once (the guest does not hang), and
+      // shown to the admin in `openclawd egress pending`.
+      if (decisions_ != nullptr && !query.vm.empty()) {
+        decisions_->note_pending(query.vm, query.query.question.name, now);
+      }
+      query.reply(build_empty_reply(query.query, Rcode::refused));
+      record.action = "refused";
+      record.rule = decision.rule;
+      record.decision = "pending";
+      record.rcode = rcode_name(5);
+      log_and_count(query, std::move(record));
+      return true;
+    }
+    query.decision = *verdict == EgressVerdict::allow ? "allowed" : "denied";
+  }
+  if (!decision.allowed && verdict != EgressVerdict::allow) {
     const Rcode rcode =
         settings_.denied_answer == DeniedAnswer::refused ? Rcode::refused : Rcode::nxdomain;
     query.reply(build_empty_reply(query.query, rcode));
     record.action = "blocked";
     record.rule = decision.rule;
+    record.decision = query.decision;
     record.rcode = rcode_name(static_cast<int>(rcode));
     log_and_count(query, std::move(record));
     return true;
@@ -98,6 +125,7 @@ bool QueryProcessor::handle(const ClientInfo& client, ByteView packet, Reply rep
 void QueryProcessor::finish(InFlight& query, const Result<UpstreamAnswer>& answer) {
   QueryRecord record;
   record.rule = query.rule;
+  record.decision = query.decision;
   const std::size_t max_size = query.client.tcp ? 65535 : query.query.max_udp_reply();
   Result<Bytes> reply =
       answer ? relay_answer(query.query, answer->packet, max_size) : Result<Bytes>(answer.error());
@@ -164,6 +192,7 @@ void QueryProcessor::log_and_count(const InFlight& query, QueryRecord record) {
   if (record.action == "refused") ++counters.refused;
   if (record.action == "error") ++counters.errors;
   if (record.rule == "rate-limit") ++counters.rate_limited;
+  if (record.decision == "pending") ++counters.pending;
   log_.write(record);
 }
 
@@ -184,7 +213,8 @@ nlohmann::json QueryProcessor::counters() const {
   nlohmann::json vms = nlohmann::json::object();
   for (const auto& [vm, c] : counters_) {
     vms[vm] = {{"queries", c.queries}, {"answered", c.answered}, {"blocked", c.blocked},
-               {"refused", c.refused}, {"errors", c.errors},     {"rate_limited", c.rate_limited}};
+               {"refused", c.refused}, {"errors", c.errors},     {"rate_limited", c.rate_limited},
+               {"pending", c.pending}};
   }
   return {
       {"malformed", malformed_},

@@ -14,6 +14,7 @@ DnsServer::DnsServer(boost::asio::io_context& io, ResolverSettings settings,
     : io_(io),
       settings_(std::move(settings)),
       allowlist_(allowlist),
+      decisions_(settings_.decisions_file, settings_.max_pending_names),
       upstream_(std::move(upstream)) {}
 
 DnsServer::~DnsServer() {
@@ -26,6 +27,18 @@ Status DnsServer::start() {
     auto loaded = DnsPolicy::load(settings_.policy_file);
     if (!loaded) return loaded.error();
     policy = std::move(*loaded);
+  }
+  if (auto loaded = decisions_.load(); !loaded) {
+    // Refusing to start would take DNS from every guest; starting without the
+    // decisions only sends the asked names back to pending (refused), so the
+    // file is kept aside for the admin and the resolver runs.
+    const auto aside = decisions_.file().string() + ".corrupt";
+    std::error_code ec;
+    std::filesystem::rename(decisions_.file(), aside, ec);
+    spdlog::error(
+        "dns: {}; starting without egress decisions (the file was moved to {}; fix it "
+        "and move it back, or decide again with `openclawd egress allow|deny`)",
+        loaded.error().message, ec ? decisions_.file().string() : aside);
   }
   auto acl = ClientAcl::make(settings_.clients, settings_.guests);
   if (!acl) return acl.error();
@@ -40,7 +53,7 @@ Status DnsServer::start() {
     if (auto opened = log_->open(); !opened) return opened;
   }
   processor_ = std::make_unique<QueryProcessor>(settings_, std::move(*acl), std::move(policy),
-                                                *upstream_, *log_, allowlist_);
+                                                *upstream_, *log_, allowlist_, &decisions_);
   for (const auto& listen : settings_.listen) {
     boost::system::error_code ec;
     const auto address = boost::asio::ip::make_address_v4(listen.address, ec);
@@ -86,6 +99,7 @@ nlohmann::json DnsServer::status() const {
   for (const auto& endpoint : bound())
     listen.push_back(fmt::format("{}:{}", endpoint.address, endpoint.port));
   out["listen"] = listen;
+  out["approvals"] = decisions_.counts(WallClock::now());
   return out;
 }
 

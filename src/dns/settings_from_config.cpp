@@ -23,6 +23,8 @@ ResolverSettings settings_from_config(const config::Config& config) {
   }
   for (const auto& vm : config.vms) settings.guests.push_back({vm.name, vm.network.ip.to_string()});
   settings.log_file = dns.log_file;
+  if (!config.state_dir.empty())
+    settings.decisions_file = config.state_dir / "egress-decisions.json";
   settings.allowlist_grace = std::chrono::seconds(config.network.egress.allowlist_grace_s);
   return settings;
 }

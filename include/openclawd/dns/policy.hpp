@@ -8,10 +8,16 @@
 // Patterns are exact names ("example.com") or suffix wildcards ("*.example.com",
 // which matches every name below example.com but not example.com itself);
 // "*" matches every name. Matching ignores letter case and a trailing dot.
-// Deny wins over allow; a non-empty allow list denies every name it lacks.
+// Deny wins over allow. "unlisted" says what happens to a name neither list
+// matches: "allow", "deny" or "ask" (refused until the admin decides, see
+// egress_decisions.hpp); without it, a non-empty allow list denies every name
+// it lacks and an empty one allows them.
+//
+//   { "vms": { "openclaw": { "allow": ["*.github.com"], "unlisted": "ask" } } }
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,14 +26,20 @@
 
 namespace openclawd::dns {
 
+enum class Unlisted { allow, deny, ask };
+
 struct PolicyRules {
   std::vector<std::string> allow;
   std::vector<std::string> deny;
+  std::optional<Unlisted> unlisted;  // absent: deny when `allow` is non-empty, else allow
 };
 
 struct PolicyDecision {
   bool allowed = true;
-  std::string rule;  // "deny:*.onion", "allow:*.github.com", "not-in-allow-list", or ""
+  bool ask = false;  // not allowed yet: the admin's decision (or its absence) settles it
+  // "deny:*.onion", "allow:*.github.com", "not-in-allow-list", "unlisted:ask",
+  // "unlisted:allow", "unlisted:deny", or ""
+  std::string rule;
 };
 
 class DnsPolicy {

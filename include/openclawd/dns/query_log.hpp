@@ -28,6 +28,9 @@ struct QueryRecord {
   bool cached = false;
   std::string action;  // answered, blocked, refused, error
   std::string rule;    // the policy rule that decided, if any
+  // For a name the policy leaves to the admin ("unlisted": "ask"): "pending"
+  // (refused, waiting), "allowed" or "denied" (the admin's decision); else "".
+  std::string decision;
 };
 
 // The record as one JSON line (no trailing newline).

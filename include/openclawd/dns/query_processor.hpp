@@ -13,6 +13,7 @@
 #include "openclawd/dns/allowlist_sink.hpp"
 #include "openclawd/dns/answer_cache.hpp"
 #include "openclawd/dns/client_acl.hpp"
+#include "openclawd/dns/egress_decisions.hpp"
 #include "openclawd/dns/message.hpp"
 #include "openclawd/dns/policy.hpp"
 #include "openclawd/dns/query_log.hpp"
@@ -35,14 +36,18 @@ struct VmCounters {
   std::uint64_t refused = 0;
   std::uint64_t errors = 0;
   std::uint64_t rate_limited = 0;
+  std::uint64_t pending = 0;  // refused while waiting for the admin's decision
 };
 
 class QueryProcessor {
  public:
   using Reply = std::function<void(Bytes)>;
 
+  // `decisions` (may be null: nothing is ever approved) settles the names the
+  // policy leaves to the admin; it must outlive the processor.
   QueryProcessor(const ResolverSettings& settings, ClientAcl acl, DnsPolicy policy,
-                 Upstream& upstream, QueryLog& log, AllowlistSink* allowlist);
+                 Upstream& upstream, QueryLog& log, AllowlistSink* allowlist,
+                 EgressDecisions* decisions = nullptr);
 
   // Handles one packet; calls `reply` (at most once, maybe later) with the
   // bytes to send back. Malformed packets are counted and get no reply:
@@ -60,6 +65,7 @@ class QueryProcessor {
   // {"malformed": n, "vms": {"openclaw": {...counters}, "unknown": {...}}}
   nlohmann::json counters() const;
   const VmCounters& vm_counters(const std::string& vm) const;
+  const DnsPolicy& policy() const { return policy_; }
 
  private:
   struct InFlight;
@@ -75,6 +81,7 @@ class QueryProcessor {
   Upstream& upstream_;
   QueryLog& log_;
   AllowlistSink* allowlist_;
+  EgressDecisions* decisions_;
   RateLimiter limiter_;
   AnswerCache answers_;
   std::map<std::string, VmCounters> counters_;

@@ -10,6 +10,7 @@
 
 #include "openclawd/core/result.hpp"
 #include "openclawd/dns/allowlist_sink.hpp"
+#include "openclawd/dns/egress_decisions.hpp"
 #include "openclawd/dns/query_processor.hpp"
 #include "openclawd/dns/settings.hpp"
 #include "openclawd/dns/upstream.hpp"
@@ -37,11 +38,15 @@ class DnsServer {
   std::vector<ListenEndpoint> bound() const;
   nlohmann::json status() const;
   const QueryProcessor* processor() const { return processor_.get(); }
+  // The admin's decisions on names the policy leaves to "ask".
+  EgressDecisions& decisions() { return decisions_; }
+  const ResolverSettings& settings() const { return settings_; }
 
  private:
   boost::asio::io_context& io_;
   ResolverSettings settings_;
   AllowlistSink* allowlist_;
+  EgressDecisions decisions_;
   std::unique_ptr<QueryLog> log_;
   std::unique_ptr<QueryProcessor> processor_;
   std::vector<std::shared_ptr<UdpFrontend>> udp_;

@@ -44,6 +44,10 @@ struct ResolverSettings {
   std::size_t tcp_max_connections = 128;
   std::chrono::milliseconds tcp_idle_timeout{10000};
   std::size_t tcp_max_query_size = 4096;  // a bigger TCP frame is malformed
+  // The admin's egress decisions (names the policy leaves to "ask"); empty:
+  // kept in memory only.
+  std::filesystem::path decisions_file;
+  std::size_t max_pending_names = 1000;  // names waiting for a decision, at most
 };
 
 }  // namespace openclawd::dns

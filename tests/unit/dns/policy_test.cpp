@@ -40,6 +40,42 @@ TEST(DnsPolicy, PerVmRulesDenyWinsAndAllowListCloses) {
   EXPECT_EQ(d.rule, "");
 }
 
+TEST(DnsPolicy, UnlistedNamesCanBeLeftToTheAdmin) {
+  auto policy = DnsPolicy::parse(R"({
+    "default": {"deny": ["*.onion"], "unlisted": "deny"},
+    "vms": {"openclaw": {"allow": ["*.github.com"], "deny": ["gist.github.com"], "unlisted": "ask"},
+            "gogcli": {"allow": ["*.googleapis.com"], "unlisted": "allow"}}
+  })",
+                                 "dns.json");
+  ASSERT_TRUE(policy) << policy.error().message;
+  auto d = policy->decide("openclaw", "new.example");
+  EXPECT_FALSE(d.allowed);
+  EXPECT_TRUE(d.ask);
+  EXPECT_EQ(d.rule, "unlisted:ask");
+  // The lists still decide what they match: ask is only for the rest.
+  d = policy->decide("openclaw", "api.github.com");
+  EXPECT_TRUE(d.allowed);
+  EXPECT_FALSE(d.ask);
+  d = policy->decide("openclaw", "gist.github.com");
+  EXPECT_FALSE(d.allowed);
+  EXPECT_FALSE(d.ask);
+  d = policy->decide("gogcli", "anything.example");
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.rule, "unlisted:allow");
+  d = policy->decide("stranger", "anything.example");
+  EXPECT_FALSE(d.allowed);
+  EXPECT_FALSE(d.ask);
+  EXPECT_EQ(d.rule, "unlisted:deny");
+
+  auto bad = DnsPolicy::parse(R"({"vms": {"a": {"unlisted": "maybe"}}})", "p.json");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("p.json: /vms/a/unlisted: must be \"allow\", \"deny\" or "
+                                     "\"ask\""),
+            std::string::npos)
+      << bad.error().message;
+  EXPECT_FALSE(DnsPolicy::parse(R"({"vms": {"a": {"unlisted": true}}})", "p.json"));
+}
+
 TEST(DnsPolicy, ErrorsNameTheFileAndPointer) {
   auto bad_key = DnsPolicy::parse(R"({"vms": {"a": {"alow": []}}})", "p.json");
   ASSERT_FALSE(bad_key);

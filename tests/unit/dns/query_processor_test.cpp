@@ -54,12 +54,12 @@ class QueryProcessorTest : public ::testing::Test {
     EXPECT_TRUE(log.open());
   }
 
-  void make(DnsPolicy policy = {}) {
+  void make(DnsPolicy policy = {}, EgressDecisions* decisions = nullptr) {
     auto acl = ClientAcl::make(settings.clients, settings.guests);
     ASSERT_TRUE(acl);
     sink.replies_sent = &replies_sent;
     processor = std::make_unique<QueryProcessor>(settings, std::move(*acl), std::move(policy),
-                                                 upstream, log, &sink);
+                                                 upstream, log, &sink, decisions);
   }
 
   std::optional<Message> ask(std::uint32_t client, const std::string& name) {
@@ -164,6 +164,67 @@ TEST_F(QueryProcessorTest, BlockedNamesGetTheConfiguredAnswer) {
   settings.denied_answer = DeniedAnswer::refused;
   make(DnsPolicy({}, {{"openclaw", rules}}));
   EXPECT_EQ(ask(kGuest, "x.blocked.test")->rcode(), 5);
+}
+
+TEST_F(QueryProcessorTest, AskedNamesWaitRefusedUntilTheAdminDecides) {
+  PolicyRules rules;
+  rules.allow = {"*.listed.example"};
+  rules.unlisted = Unlisted::ask;
+  EgressDecisions decisions(dir.path() / "egress-decisions.json");
+  make(DnsPolicy({}, {{"openclaw", rules}}), &decisions);
+
+  auto reply = ask(kGuest, "New.Example.");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->rcode(), 5);  // REFUSED at once, nothing asked upstream
+  EXPECT_TRUE(upstream.asked.empty());
+  EXPECT_TRUE(sink.calls.empty());
+  ASSERT_TRUE(ask(kGuest, "new.example"));
+  auto pending = decisions.pending();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].vm, "openclaw");
+  EXPECT_EQ(pending[0].name, "new.example");
+  EXPECT_EQ(pending[0].count, 2u);
+  auto lines = log_lines();
+  EXPECT_EQ(lines[0]["action"], "refused");
+  EXPECT_EQ(lines[0]["rule"], "unlisted:ask");
+  EXPECT_EQ(lines[0]["decision"], "pending");
+  EXPECT_EQ(processor->vm_counters("openclaw").pending, 2u);
+  // Listed names are not the admin's business.
+  ASSERT_EQ(ask(kGuest, "a.listed.example")->rcode(), 0);
+  EXPECT_TRUE(log_lines().back()["decision"].is_null());
+
+  // Allowed: the very next query resolves and opens the allowlist.
+  ASSERT_TRUE(decisions.decide("openclaw", "new.example", EgressVerdict::allow, std::nullopt,
+                               WallClock::now()));
+  EXPECT_TRUE(decisions.pending().empty());
+  reply = ask(kGuest, "new.example");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->rcode(), 0);
+  EXPECT_EQ(reply->answers.size(), 2u);
+  EXPECT_EQ(sink.calls.size(), 4u);  // two for the listed name, two for this one
+  EXPECT_EQ(log_lines().back()["action"], "answered");
+  EXPECT_EQ(log_lines().back()["decision"], "allowed");
+
+  // Denied: blocked with the configured answer, not pending any more.
+  ASSERT_TRUE(decisions.decide("openclaw", "new.example", EgressVerdict::deny, std::nullopt,
+                               WallClock::now()));
+  reply = ask(kGuest, "new.example");
+  EXPECT_EQ(reply->rcode(), 3);
+  EXPECT_EQ(log_lines().back()["action"], "blocked");
+  EXPECT_EQ(log_lines().back()["decision"], "denied");
+  EXPECT_TRUE(decisions.pending().empty());
+}
+
+TEST_F(QueryProcessorTest, AnExpiredApprovalAsksAgain) {
+  PolicyRules rules;
+  rules.unlisted = Unlisted::ask;
+  EgressDecisions decisions({});
+  make(DnsPolicy({}, {{"openclaw", rules}}), &decisions);
+  ASSERT_TRUE(decisions.decide("openclaw", "short.example", EgressVerdict::allow,
+                               std::chrono::seconds(60),
+                               WallClock::now() - std::chrono::seconds(61)));
+  EXPECT_EQ(ask(kGuest, "short.example")->rcode(), 5);
+  EXPECT_EQ(decisions.pending().size(), 1u);
 }
 
 TEST_F(QueryProcessorTest, RateLimitRefusesTheExcess) {
