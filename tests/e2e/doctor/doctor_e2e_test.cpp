@@ -26,6 +26,7 @@ class DoctorE2E : public ::testing::Test {
                {"log_dir", (dir_.path() / "log").string()},
                {"control_socket", (dir_.path() / "control.sock").string()},
                {"network", {{"bridge", "ocdbr0"}, {"address", "192.168.83.1/24"}, {"nat", true}}},
+               {"dns", {{"enabled", false}}},
                {"audit", {{"enabled", false}}},
                {"vms", nlohmann::json::array()}};
   }
