@@ -13,6 +13,7 @@ int run(int argc, char** argv) {
   int exit_code = kOk;
   add_daemon_command(app, exit_code);
   add_check_config_command(app, exit_code);
+  add_doctor_command(app, exit_code);
   add_version_command(app, exit_code);
   add_status_command(app, exit_code);
   add_egress_command(app, exit_code);

@@ -8,6 +8,7 @@ namespace openclawd::cli {
 
 void add_daemon_command(CLI::App& app, int& exit_code);
 void add_check_config_command(CLI::App& app, int& exit_code);
+void add_doctor_command(CLI::App& app, int& exit_code);  // host checks (doctor_command.cpp)
 void add_version_command(CLI::App& app, int& exit_code);
 void add_status_command(CLI::App& app, int& exit_code);
 void add_egress_command(CLI::App& app, int& exit_code);  // egress pending|allow|deny

@@ -9,6 +9,7 @@ void parse_network(ObjectReader& reader, const ParseContext& context, NetworkCon
                 Need::required);
   reader.string("uplink", out.uplink, Need::optional, true);
   reader.boolean("nat", out.nat);
+  reader.boolean("manage_forwarding", out.manage_forwarding);
   reader.string("tap_owner", out.tap_owner);
   reader.object("egress", [&](ObjectReader& egress) {
     egress.choice("mode", out.egress.mode,

@@ -146,6 +146,7 @@ nlohmann::json to_json(const Config& config) {
         {"address", config.network.address.to_string()},
         {"uplink", config.network.uplink},
         {"nat", config.network.nat},
+        {"manage_forwarding", config.network.manage_forwarding},
         {"tap_owner", config.network.tap_owner},
         {"egress",
          {{"mode", to_string(config.network.egress.mode)},

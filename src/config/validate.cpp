@@ -116,6 +116,12 @@ void validate(const Config& config, Diagnostics& diagnostics) {
                                                    "characters, no '/', ':' or spaces)",
                                                    config.network.bridge));
   }
+  if (!config.network.uplink.empty() && !valid_interface_name(config.network.uplink)) {
+    diagnostics.add("/network/uplink", fmt::format("\"{}\" is not a valid interface name (1-15 "
+                                                   "characters, no '/', ':' or spaces); leave it "
+                                                   "out to NAT out of any interface",
+                                                   config.network.uplink));
+  }
   if (bridge.prefix_length < 8 || bridge.prefix_length > 30) {
     diagnostics.add("/network/address", "the bridge prefix must be between /8 and /30");
   } else if (bridge.address == bridge.network() || bridge.address == bridge.broadcast()) {

@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "compose.hpp"
 #include "openclawd/control/server.hpp"
+#include "openclawd/doctor/doctor.hpp"
 #include "openclawd/version.hpp"
 #include "systemd_notifier.hpp"
 
@@ -111,6 +112,9 @@ int Daemon::Impl::run() {
     return exit_code_ == kExitOk ? kExitFailure : exit_code_;
   }
 
+  // The host checks of `openclawd doctor`, as log lines, once everything is
+  // up (so forwarding shows what the network service made of it).
+  doctor::log_findings_in_background(config_);
   signals_.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
     begin_shutdown(signal == SIGTERM ? "SIGTERM" : "SIGINT");

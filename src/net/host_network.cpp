@@ -6,20 +6,22 @@ namespace openclawd::net {
 
 HostNetwork::HostNetwork(boost::asio::io_context& io, NetworkSettings settings,
                          std::string tap_owner, EgressLogSettings egress, LinkManager& links,
-                         Firewall& firewall, const DestinationNames* names)
+                         Firewall& firewall, Sysctls& sysctls, const DestinationNames* names)
     : io_(io),
       settings_(std::move(settings)),
       tap_owner_(std::move(tap_owner)),
       egress_(std::move(egress)),
       links_(links),
       firewall_(firewall),
-      names_(names) {}
+      names_(names),
+      forwarding_(sysctls, settings_) {}
 
 Status HostNetwork::start() {
   auto ruleset = compile_ruleset(settings_);
   if (!ruleset) return ruleset.error();
   if (auto s = links_.ensure_bridge(settings_.bridge, settings_.address); !s) return s;
   if (auto s = firewall_.apply(*ruleset); !s) return s;
+  forwarding_.apply();
   egress_.group = settings_.log_group;
   auto log = open_egress_log(io_, egress_, names_);
   if (!log) return log.error();
@@ -28,6 +30,7 @@ Status HostNetwork::start() {
 }
 
 void HostNetwork::stop() {
+  forwarding_.restore();
   log_.reset();
 }
 
@@ -55,6 +58,7 @@ nlohmann::json HostNetwork::status() const {
       {"bridge", settings_.bridge},
       {"address", settings_.address.to_string()},
       {"egress_mode", settings_.egress_mode == EgressMode::log ? "log" : "allowlist"}};
+  out["forwarding"] = forwarding_.status();
   if (log_) {
     const auto c = log_->counters();
     out["egress_log"] = {{"accepted", c.accepted},   {"dropped", c.dropped},

@@ -12,6 +12,7 @@ Result<NetworkSettings> settings_from_config(const config::Config& config,
   s.address = n.address;
   s.uplink = n.uplink;
   s.nat = n.nat;
+  s.manage_forwarding = n.manage_forwarding;
   s.egress_mode =
       n.egress.mode == config::EgressMode::allowlist ? EgressMode::allowlist : EgressMode::log;
   s.drop_log_rate_per_s = n.egress.drop_log_rate_per_s;

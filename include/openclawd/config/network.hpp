@@ -32,6 +32,9 @@ struct NetworkConfig {
   Ipv4Interface address;  // host side of the bridge, e.g. 192.168.83.1/24
   std::string uplink;     // empty: NAT out of whatever route the host uses
   bool nat = true;
+  // Turn IPv4 forwarding on for the bridge and the uplink at start; false on
+  // hosts that manage sysctls themselves (NixOS boot.kernel.sysctl).
+  bool manage_forwarding = true;
   std::string tap_owner = "root";  // user the hypervisor opens taps as
   EgressConfig egress;
   std::vector<FlowConfig> flows;

@@ -9,19 +9,23 @@
 
 #include "openclawd/net/egress_log.hpp"
 #include "openclawd/net/firewall.hpp"
+#include "openclawd/net/forwarding.hpp"
 #include "openclawd/net/link_manager.hpp"
+#include "openclawd/net/sysctls.hpp"
 
 namespace openclawd::net {
 
 class HostNetwork {
  public:
   HostNetwork(boost::asio::io_context& io, NetworkSettings settings, std::string tap_owner,
-              EgressLogSettings egress, LinkManager& links, Firewall& firewall,
+              EgressLogSettings egress, LinkManager& links, Firewall& firewall, Sysctls& sysctls,
               const DestinationNames* names);
   // Bridge, then the ruleset (so guests are fenced before any tap exists),
-  // then the egress log reader.
+  // then IPv4 forwarding, then the egress log reader.
   Status start();
-  void stop();  // closes the log reader; rules stay (fail closed)
+  // Puts back the forwarding it changed where nothing depends on it, closes
+  // the log reader; rules stay (fail closed).
+  void stop();
   Status attach_guest(const std::string& vm);
   Status detach_guest(const std::string& vm);
   nlohmann::json status() const;
@@ -35,6 +39,7 @@ class HostNetwork {
   LinkManager& links_;
   Firewall& firewall_;
   const DestinationNames* names_;
+  ForwardingManager forwarding_;
   std::unique_ptr<EgressLog> log_;
 };
 

@@ -2,8 +2,10 @@
 // The host network as a daemon Service: the bridge, openclawd's nftables
 // ruleset and the egress log come up at start (before any guest has a tap);
 // taps come and go with the guests (HostNetwork::attach_guest/detach_guest,
-// called by the supervisor's boot hooks). Stopping closes the egress log only:
-// the rules stay in the kernel so guests stay fenced while the daemon is down.
+// called by the supervisor's boot hooks). IPv4 forwarding is turned on for the
+// bridge and the uplink (network.manage_forwarding). Stopping closes the
+// egress log and restores the forwarding it changed where nothing depends on
+// it: the rules stay in the kernel so guests stay fenced while the daemon is down.
 
 #include <boost/asio/io_context.hpp>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "openclawd/net/firewall.hpp"
 #include "openclawd/net/host_network.hpp"
 #include "openclawd/net/link_manager.hpp"
+#include "openclawd/net/sysctls.hpp"
 
 namespace openclawd::net {
 
@@ -29,10 +32,11 @@ class NetworkService final : public daemon::Service {
                                                         const config::Config& config,
                                                         const HostServiceClients& clients,
                                                         const DestinationNames* names);
-  // For tests: any link manager and firewall.
+  // For tests: any link manager, firewall and sysctls.
   NetworkService(boost::asio::io_context& io, NetworkSettings settings, std::string tap_owner,
                  EgressLogSettings egress, std::unique_ptr<LinkManager> links,
-                 std::unique_ptr<Firewall> firewall, const DestinationNames* names);
+                 std::unique_ptr<Firewall> firewall, std::unique_ptr<Sysctls> sysctls,
+                 const DestinationNames* names);
 
   std::string_view name() const override { return "network"; }
   Status start() override { return network_.start(); }
@@ -46,6 +50,7 @@ class NetworkService final : public daemon::Service {
  private:
   std::unique_ptr<LinkManager> links_;
   std::unique_ptr<Firewall> firewall_;
+  std::unique_ptr<Sysctls> sysctls_;
   HostNetwork network_;
 };
 

@@ -46,6 +46,8 @@ struct NetworkSettings {
   Ipv4Interface address;  // host side of the bridge
   std::string uplink;     // empty: NAT out of any interface
   bool nat = true;
+  // Turn IPv4 forwarding on for the bridge and the uplink (network.manage_forwarding).
+  bool manage_forwarding = true;
   EgressMode egress_mode = EgressMode::log;
   std::vector<Flow> flows;
   std::vector<GuestLink> guests;

@@ -100,9 +100,10 @@ TEST_F(LinkManagerIntegration, HostNetworkBuildsBridgeRulesLogAndTaps) {
   openclawd::testing::TempDir dir;
   boost::asio::io_context io;
   auto firewall = make_netlink_firewall(std::chrono::seconds(30));
+  auto sysctls = make_proc_sysctls();
   EnterNetns inside(ns_);
   HostNetwork network(io, settings, "nobody", EgressLogSettings{0, dir.path() / "egress.jsonl"},
-                      *links_, *firewall, nullptr);
+                      *links_, *firewall, *sysctls, nullptr);
   auto started = network.start();
   ASSERT_TRUE(started.ok()) << started.error().message;
   EXPECT_NE(show("microbr").find("inet 192.168.83.1/24"), std::string::npos);

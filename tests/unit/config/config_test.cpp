@@ -463,3 +463,34 @@ TEST_F(InferenceConfigTest, PlainHttpToALanHostNeedsItsOptIn) {
 
 }  // namespace
 }  // namespace openclawd::config
+
+namespace openclawd::config {
+namespace {
+
+class ForwardingConfigTest : public ConfigTest {};
+
+TEST_F(ForwardingConfigTest, ManageForwardingDefaultsToTrueAndRoundTrips) {
+  auto config = load();
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_TRUE(config->network.manage_forwarding);
+  EXPECT_EQ(to_json(*config)["network"]["manage_forwarding"], true);
+  document_["network"]["manage_forwarding"] = false;
+  auto off = load();
+  ASSERT_TRUE(off.ok()) << off.error().message;
+  EXPECT_FALSE(off->network.manage_forwarding);
+  EXPECT_EQ(to_json(*off)["network"]["manage_forwarding"], false);
+}
+
+TEST_F(ForwardingConfigTest, ManageForwardingMustBeABoolean) {
+  document_["network"]["manage_forwarding"] = "yes";
+  EXPECT_THAT(error(), HasSubstr("/network/manage_forwarding"));
+}
+
+TEST_F(ForwardingConfigTest, AnUplinkThatIsNoInterfaceNameIsRejected) {
+  document_["network"]["uplink"] = "../../../etc";
+  EXPECT_THAT(error(),
+              HasSubstr("/network/uplink: \"../../../etc\" is not a valid interface name"));
+}
+
+}  // namespace
+}  // namespace openclawd::config

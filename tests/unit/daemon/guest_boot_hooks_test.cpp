@@ -6,6 +6,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "common/fake_sysctls.hpp"
+
 namespace openclawd::daemon {
 namespace {
 
@@ -54,7 +56,8 @@ struct NoFirewall : net::Firewall {
 
 class GuestBootHooksTest : public ::testing::Test {
  protected:
-  GuestBootHooksTest() : network(io, settings(), "libvirt-qemu", {}, links, firewall, nullptr) {}
+  GuestBootHooksTest()
+      : network(io, settings(), "libvirt-qemu", {}, links, firewall, sysctls, nullptr) {}
 
   static net::NetworkSettings settings() {
     net::NetworkSettings s;
@@ -77,6 +80,7 @@ class GuestBootHooksTest : public ::testing::Test {
   RecordingSecrets secrets;
   RecordingLinks links;
   NoFirewall firewall;
+  net::testing::FakeSysctls sysctls;
   net::HostNetwork network;
 };
 
