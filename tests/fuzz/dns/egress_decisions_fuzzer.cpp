@@ -23,6 +23,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   // Canonical names are stable.
-  openclawd::dns::canonical_destination(text);
+  (void)openclawd::dns::canonical_destination(text);
   return 0;
 }
