@@ -131,8 +131,8 @@ TEST_F(DaemonE2E, StartsReportsReadyServesTheCliAndStopsOnSigterm) {
 
   auto status = cli({"status"});
   EXPECT_EQ(status.exit_code, 0) << status.err;
-  EXPECT_THAT(status.out, HasSubstr("(pid " + std::to_string(daemon->pid())));
-  EXPECT_THAT(status.out, HasSubstr("no VMs configured"));
+  EXPECT_THAT(status.out, HasSubstr("running, pid " + std::to_string(daemon->pid()) + ","));
+  EXPECT_THAT(status.out, HasSubstr("VMs: none configured"));
 
   auto json_status = cli({"status", "--json"});
   ASSERT_EQ(json_status.exit_code, 0) << json_status.err;
@@ -178,7 +178,7 @@ TEST_F(DaemonE2E, VmWithAutostartOffIsListedAndSigintStopsTheDaemon) {
   ASSERT_EQ(document["vms"].size(), 1u);
   EXPECT_EQ(document["vms"][0]["name"], "gogcli");
   auto table = cli({"status"});
-  EXPECT_THAT(table.out, HasSubstr("VM      STATE"));
+  EXPECT_THAT(table.out, HasSubstr("NAME    STATE"));
   EXPECT_THAT(table.out, HasSubstr("gogcli"));
   daemon->signal(SIGINT);
   auto exit_code = daemon->wait(20s);
