@@ -15,6 +15,7 @@
 #include "common/netns.hpp"
 #include "common/process.hpp"
 #include "common/temp_dir.hpp"
+#include "common/unbound_conf.hpp"
 
 namespace openclawd {
 namespace {
@@ -35,19 +36,8 @@ class EgressApprovalE2E : public ::testing::Test {
     ASSERT_TRUE(netns_.created());
     ASSERT_EQ(netns_.run({"ip", "addr", "add", "192.168.83.2/32", "dev", "lo"}).exit_code, 0);
     dir_.write("unbound.conf",
-               "server:\n"
-               "  interface: 127.0.0.1\n  port: 5353\n"
-               "  do-daemonize: no\n  use-syslog: no\n  logfile: \"\"\n  username: \"\"\n"
-               "  chroot: \"\"\n  directory: \"" +
-                   dir_.path().string() +
-                   "\"\n  pidfile: \"\"\n  do-ip6: no\n  access-control: 127.0.0.0/8 allow\n"
-                   "  module-config: \"iterator\"\n  num-threads: 1\n"
-                   "  local-zone: \".\" refuse\n  local-zone: \"example.\" static\n"
-                   "  local-data: \"example. 3600 IN SOA ns.example. a.example. 1 3600 600 "
-                   "86400 300\"\n"
-                   "  local-data: \"listed.example. 300 IN A 192.0.2.10\"\n"
-                   "  local-data: \"new.example. 300 IN A 192.0.2.20\"\n"
-                   "remote-control:\n  control-enable: no\n");
+               testing::local_unbound_conf(dir_.path(), {"listed.example. 300 IN A 192.0.2.10",
+                                                         "new.example. 300 IN A 192.0.2.20"}));
     unbound_ = std::make_unique<testing::BackgroundProcess>(
         netns_.wrap({"unbound", "-d", "-c", (dir_ / "unbound.conf").string()}),
         std::map<std::string, std::string>{}, (dir_ / "unbound.log").string());

@@ -29,6 +29,8 @@ using testing::EnterNetns;
 using testing::in_ns;
 using testing::must;
 using testing::sh;
+using testing::wire_guest;
+using testing::wire_uplink;
 
 class FirewallIntegration : public ::testing::Test {
  protected:
@@ -42,13 +44,9 @@ class FirewallIntegration : public ::testing::Test {
     must(in_ns(host_, "ip link add microbr type bridge"));
     must(in_ns(host_, "ip addr add 192.168.83.1/25 dev microbr"));
     must(in_ns(host_, "ip link set microbr up"));
-    wire_guest(oc_, "microvm-oc", "02:00:00:00:00:01", "192.168.83.2");
-    wire_guest(gog_, "microvm-gog", "02:00:00:00:00:02", "192.168.83.3");
-    must(in_ns(host_, "ip link add uplink0 type veth peer name eth0 netns " + up_));
-    must(in_ns(host_, "ip addr add 192.168.83.129/30 dev uplink0"));
-    must(in_ns(host_, "ip link set uplink0 up"));
-    must(in_ns(up_, "ip addr add 192.168.83.130/30 dev eth0"));
-    must(in_ns(up_, "ip link set eth0 up"));
+    wire_guest(host_, oc_, "microvm-oc", "02:00:00:00:00:01", "192.168.83.2");
+    wire_guest(host_, gog_, "microvm-gog", "02:00:00:00:00:02", "192.168.83.3");
+    wire_uplink(host_, up_);
     // The uplink knows no route back to the guests: only NAT makes replies work.
     must(in_ns(host_, "sysctl -qw net.ipv4.ip_forward=1"));
 
@@ -62,16 +60,6 @@ class FirewallIntegration : public ::testing::Test {
                          *Ipv4Address::parse("192.168.83.2")}};
     settings_.dns_ports = {53};
     settings_.host_ports = {{"defender", 8787, {"openclaw"}}};
-  }
-
-  void wire_guest(const std::string& ns, const std::string& tap, const std::string& mac,
-                  const std::string& ip) {
-    must(in_ns(host_, "ip link add " + tap + " type veth peer name eth0 netns " + ns));
-    must(in_ns(host_, "ip link set " + tap + " master microbr up"));
-    must(in_ns(ns, "ip link set eth0 address " + mac));
-    must(in_ns(ns, "ip addr add " + ip + "/25 dev eth0"));
-    must(in_ns(ns, "ip link set eth0 up"));
-    must(in_ns(ns, "ip route add default via 192.168.83.1"));
   }
 
   Status apply_in_host(Firewall& firewall, const Ruleset& ruleset) {

@@ -27,6 +27,8 @@ using testing::EnterNetns;
 using testing::in_ns;
 using testing::must;
 using testing::sh;
+using testing::wire_guest;
+using testing::wire_uplink;
 
 std::string own_ip_forward() {
   std::ifstream in("/proc/sys/net/ipv4/ip_forward");
@@ -46,17 +48,8 @@ class ForwardingIntegration : public ::testing::Test {
     must(in_ns(host_, "ip link add microbr type bridge"));
     must(in_ns(host_, "ip addr add 192.168.83.1/25 dev microbr"));
     must(in_ns(host_, "ip link set microbr up"));
-    must(in_ns(host_, "ip link add microvm-oc type veth peer name eth0 netns " + oc_));
-    must(in_ns(host_, "ip link set microvm-oc master microbr up"));
-    must(in_ns(oc_, "ip link set eth0 address 02:00:00:00:00:01"));
-    must(in_ns(oc_, "ip addr add 192.168.83.2/25 dev eth0"));
-    must(in_ns(oc_, "ip link set eth0 up"));
-    must(in_ns(oc_, "ip route add default via 192.168.83.1"));
-    must(in_ns(host_, "ip link add uplink0 type veth peer name eth0 netns " + up_));
-    must(in_ns(host_, "ip addr add 192.168.83.129/30 dev uplink0"));
-    must(in_ns(host_, "ip link set uplink0 up"));
-    must(in_ns(up_, "ip addr add 192.168.83.130/30 dev eth0"));
-    must(in_ns(up_, "ip link set eth0 up"));
+    wire_guest(host_, oc_, "microvm-oc", "02:00:00:00:00:01", "192.168.83.2");
+    wire_uplink(host_, up_);
 
     settings_.bridge = "microbr";
     settings_.address = *Ipv4Interface::parse("192.168.83.1/25");

@@ -73,4 +73,26 @@ class Namespaces {
   std::vector<std::string> names_;
 };
 
+// The test topology's pieces, in namespaces made by Namespaces: a guest `ns`
+// whose eth0 (address `ip`/25, default route via the bridge) is the peer of
+// `tap`, enslaved to "microbr" in `host`; and the "internet" `up` at
+// 192.168.83.130, reached from `host` through "uplink0" 192.168.83.129/30.
+inline void wire_guest(const std::string& host, const std::string& ns, const std::string& tap,
+                       const std::string& mac, const std::string& ip) {
+  must(in_ns(host, "ip link add " + tap + " type veth peer name eth0 netns " + ns));
+  must(in_ns(host, "ip link set " + tap + " master microbr up"));
+  must(in_ns(ns, "ip link set eth0 address " + mac));
+  must(in_ns(ns, "ip addr add " + ip + "/25 dev eth0"));
+  must(in_ns(ns, "ip link set eth0 up"));
+  must(in_ns(ns, "ip route add default via 192.168.83.1"));
+}
+
+inline void wire_uplink(const std::string& host, const std::string& up) {
+  must(in_ns(host, "ip link add uplink0 type veth peer name eth0 netns " + up));
+  must(in_ns(host, "ip addr add 192.168.83.129/30 dev uplink0"));
+  must(in_ns(host, "ip link set uplink0 up"));
+  must(in_ns(up, "ip addr add 192.168.83.130/30 dev eth0"));
+  must(in_ns(up, "ip link set eth0 up"));
+}
+
 }  // namespace openclawd::net::testing
